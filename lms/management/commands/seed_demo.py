@@ -1,0 +1,22 @@
+"""Seed the demo: a sample province with learners and one user per role (idempotent).
+
+The composition root calls each app's demo seeder, lowest layer first.
+"""
+from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
+
+from people.demo import seed_people
+
+
+class Command(BaseCommand):
+    help = "Create demo content (idempotent) and print the demo logins."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--learners", type=int, default=200)
+
+    def handle(self, *args, learners, **options):
+        logins = seed_people(learners=learners)
+        self.stdout.write(self.style.SUCCESS(_("Demo content is ready. Logins:")))
+        for login, password, role in logins:
+            self.stdout.write(f"  {role:<18} {login:<16} {password}")
+        self.stdout.write(_("The department admin sets up an authenticator app (TOTP) at the first login."))

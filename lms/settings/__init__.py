@@ -1,0 +1,1 @@
+"""Settings split: base (every value, from the environment), dev, test, production."""

@@ -1,0 +1,63 @@
+"""Wagtail admin forms that keep every choice inside the editor's org scope."""
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
+
+from lms.text import nfc
+
+from .models import OrgUnit
+from .selectors import managed_paths, visible_org_units
+
+
+class ScopedProfileForm(WagtailAdminModelForm):
+    def __init__(self, *args, for_user=None, **kwargs):
+        super().__init__(*args, for_user=for_user, **kwargs)
+        if "org_unit" in self.fields and for_user is not None:
+            self.fields["org_unit"].queryset = visible_org_units(for_user)
+
+    def clean_full_name(self):
+        return nfc(self.cleaned_data["full_name"])
+
+    def clean_id_code(self):
+        return self.cleaned_data["id_code"].strip().upper()
+
+
+class ScopedRoleAssignmentForm(WagtailAdminModelForm):
+    def __init__(self, *args, for_user=None, **kwargs):
+        super().__init__(*args, for_user=for_user, **kwargs)
+        if "org_unit" in self.fields and for_user is not None:
+            self.fields["org_unit"].queryset = visible_org_units(for_user)
+
+
+class OrgUnitForm(WagtailAdminModelForm):
+    """Edits a tree node: the parent is chosen here and the node placed with treebeard."""
+
+    parent = forms.ModelChoiceField(label=_("Parent unit"), queryset=OrgUnit.objects.none(), required=False,
+                                    help_text=_("Leave empty for the province (the top of the tree)."))
+
+    def __init__(self, *args, for_user=None, **kwargs):
+        super().__init__(*args, for_user=for_user, **kwargs)
+        queryset = visible_org_units(for_user) if for_user is not None else OrgUnit.objects.order_by("path")
+        if self.instance.pk:
+            queryset = queryset.exclude(path__startswith=self.instance.path)
+            self.initial.setdefault("parent", self.instance.get_parent())
+        self.fields["parent"].queryset = queryset
+        self.fields["parent"].required = for_user is not None and managed_paths(for_user) is not None
+
+    def clean_name(self):
+        return nfc(self.cleaned_data["name"])
+
+    def save(self, commit=True):
+        node = self.instance
+        parent = self.cleaned_data.get("parent")
+        if node.pk is None:
+            if parent is None:
+                return OrgUnit.add_root(instance=node)
+            return OrgUnit.objects.get(pk=parent.pk).add_child(instance=node)
+        node.save()
+        current = node.get_parent()
+        if parent is not None and (current is None or current.pk != parent.pk):
+            node.move(OrgUnit.objects.get(pk=parent.pk), pos="sorted-child")
+        return OrgUnit.objects.get(pk=node.pk)

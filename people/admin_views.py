@@ -1,0 +1,75 @@
+"""Roster import pages in the Wagtail admin: upload, progress, errors, invitations."""
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import services
+from .forms import RosterUploadForm
+from .models import RosterImport
+from .roster import COLUMNS, column_label, describe_error
+from .selectors import is_department_admin, managed_paths, visible_profiles
+
+
+def can_import(user) -> bool:
+    return managed_paths(user) != []
+
+
+def _visible_jobs(user):
+    jobs = RosterImport.objects.select_related("uploaded_by")
+    return jobs if is_department_admin(user) else jobs.filter(uploaded_by=user)
+
+
+def roster_index(request):
+    if not can_import(request.user):
+        raise PermissionDenied
+    form = RosterUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = services.roster_import_create(uploaded_file=form.cleaned_data["file"], user=request.user)
+        except ValidationError as error:
+            form.add_error("file", error)
+        else:
+            return redirect("people_roster_detail", pk=job.pk)
+    return render(request, "people/admin/roster_index.html", {
+        "form": form, "jobs": _visible_jobs(request.user)[:20],
+        "columns": [(str(label), aliases[1] if len(aliases) > 1 else aliases[0])
+                    for label, aliases in COLUMNS.values()],
+        "uninvited": visible_profiles(request.user).filter(user__isnull=True).exclude(email="").count(),
+    })
+
+
+def _job(request, pk):
+    if not can_import(request.user):
+        raise PermissionDenied
+    return get_object_or_404(_visible_jobs(request.user), pk=pk)
+
+
+def roster_detail(request, pk: int):
+    job = _job(request, pk)
+    errors = [{"row": e["row"], "column": column_label(e["column"]), "message": describe_error(e)}
+              for e in job.errors]
+    return render(request, "people/admin/roster_detail.html", {"job": job, "errors": errors})
+
+
+def roster_status(request, pk: int):
+    job = _job(request, pk)
+    return JsonResponse({
+        "status": job.status, "status_label": job.get_status_display(), "percent": job.percent,
+        "processed": job.processed_rows, "total": job.total_rows, "finished": job.is_finished,
+        "created": job.created_count, "updated": job.updated_count, "errors": len(job.errors),
+    })
+
+
+@require_POST
+def send_invitations(request):
+    if not can_import(request.user):
+        raise PermissionDenied
+    profiles = visible_profiles(request.user).filter(user__isnull=True).exclude(email="")
+    sent = services.invitations_send(profiles=profiles.iterator())
+    messages.success(request, _("%(count)s invitation e-mails sent.") % {"count": sent})
+    return redirect("people_roster_index")

@@ -1,0 +1,127 @@
+"""What a user may see: the one place every app asks.
+
+A department admin or unit manager sees the subtrees of the org units their
+roles are held over; a trainer sees the subtrees they train in (read only);
+everyone else sees nothing but themselves. Superusers see everything.
+
+``scope_queryset(qs, user, unit_field)`` filters any queryset that points at an
+org unit (directly or through a relation path such as ``"profile__org_unit"``).
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import Q, QuerySet
+
+from .models import OrgUnit, Profile, Role, RoleAssignment
+
+MANAGING_ROLES = (Role.DEPARTMENT_ADMIN, Role.UNIT_MANAGER)
+
+
+def _minimal_paths(paths: Iterable[str]) -> list[str]:
+    """Drop paths that lie inside another path of the list."""
+    result: list[str] = []
+    for path in sorted(set(paths)):
+        if not any(path.startswith(kept) for kept in result):
+            result.append(path)
+    return result
+
+
+def roles_of(user) -> list[RoleAssignment]:
+    """Every role assignment of ``user`` (cached on the user object for the request)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    cached = getattr(user, "_role_assignments_cache", None)
+    if cached is None:
+        cached = list(RoleAssignment.objects.filter(user=user).select_related("org_unit"))
+        user._role_assignments_cache = cached
+    return cached
+
+
+def has_role(user, *roles: str) -> bool:
+    return any(assignment.role in roles for assignment in roles_of(user))
+
+
+def is_department_admin(user) -> bool:
+    return bool(getattr(user, "is_superuser", False)) or has_role(user, Role.DEPARTMENT_ADMIN)
+
+
+def is_staff_member(user) -> bool:
+    """Holds any role (department admin, unit manager, trainer) or is a superuser."""
+    return bool(getattr(user, "is_superuser", False)) or bool(roles_of(user))
+
+
+def managed_paths(user, roles: Iterable[str] = MANAGING_ROLES) -> list[str] | None:
+    """Tree paths of the subtrees ``user`` holds one of ``roles`` over.
+
+    ``None`` means "everything" (superuser); an empty list means nothing.
+    """
+    if getattr(user, "is_superuser", False):
+        return None
+    roles = tuple(roles)
+    return _minimal_paths(a.org_unit.path for a in roles_of(user) if a.role in roles)
+
+
+def _path_filter(paths: list[str], unit_field: str) -> Q:
+    lookup = f"{unit_field}__path__startswith" if unit_field else "path__startswith"
+    condition = Q(pk__in=[])
+    for path in paths:
+        condition |= Q(**{lookup: path})
+    return condition
+
+
+def scope_queryset(qs: QuerySet, user, unit_field: str = "org_unit",
+                   roles: Iterable[str] = MANAGING_ROLES) -> QuerySet:
+    """Restrict ``qs`` to rows whose org unit lies in a subtree ``user`` manages.
+
+    ``unit_field`` is the lookup path from the queryset's model to an OrgUnit
+    (``""`` when the queryset is of OrgUnit itself).
+    """
+    paths = managed_paths(user, roles)
+    if paths is None:
+        return qs
+    if not paths:
+        return qs.none()
+    return qs.filter(_path_filter(paths, unit_field))
+
+
+def visible_org_units(user, roles: Iterable[str] = MANAGING_ROLES) -> QuerySet[OrgUnit]:
+    """Org units in the subtrees ``user`` manages, in tree order."""
+    return scope_queryset(OrgUnit.objects.order_by("path"), user, unit_field="", roles=roles)
+
+
+def visible_profiles(user) -> QuerySet[Profile]:
+    """Profiles a user may see: those in their managed subtrees, and always their own."""
+    qs = Profile.objects.select_related("org_unit")
+    paths = managed_paths(user)
+    if paths is None:
+        return qs
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    return qs.filter(_path_filter(paths, "org_unit") | Q(user_id=user.pk))
+
+
+def can_manage_unit(user, unit: OrgUnit) -> bool:
+    """True when ``unit`` lies in a subtree ``user`` manages."""
+    paths = managed_paths(user)
+    return paths is None or any(unit.path.startswith(path) for path in paths)
+
+
+def can_view_profile(user, profile: Profile) -> bool:
+    own = profile.user_id is not None and profile.user_id == getattr(user, "pk", None)
+    return own or can_manage_unit(user, profile.org_unit)
+
+
+def profile_of(user) -> Profile | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Profile.objects.select_related("org_unit").filter(user=user).first()
+
+
+def subtree(unit: OrgUnit) -> QuerySet[OrgUnit]:
+    """``unit`` and every unit below it."""
+    return OrgUnit.objects.filter(path__startswith=unit.path).order_by("path")
+
+
+def org_unit_by_code(code: str) -> OrgUnit | None:
+    return OrgUnit.objects.filter(code=code).first()

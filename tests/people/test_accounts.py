@@ -1,0 +1,169 @@
+"""Accounts: claiming a rostered profile, invitations, self-registration,
+login throttling, password reset and two-factor authentication."""
+import datetime as dt
+import re
+
+import pytest
+import time_machine
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.urls import reverse
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from people.models import Category, Profile, Role
+from people.services import invitations_send
+from tests.factories import make_profile, make_staff, make_user
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "Hoc-tap-2026!"
+User = get_user_model()
+
+
+def form_login(client, username, password) -> bool:
+    """Log in through the login page, as a person does (axes needs the request)."""
+    client.post(reverse("login"), {"username": username, "password": password})
+    return "_auth_user_id" in client.session
+
+
+@pytest.fixture
+def rostered(province):
+    return make_profile(province["tanan"], "Nguyễn Thị Hường", id_code="079190000001",
+                        date_of_birth=dt.date(1988, 3, 12), email="huong@example.org")
+
+
+def test_claim_with_id_code_and_birth_date_creates_the_account(client, rostered):
+    response = client.post(reverse("people:claim"), {
+        "id_code": "079190000001", "date_of_birth": "1988-03-12", "email": "",
+        "password1": PASSWORD, "password2": PASSWORD})
+    assert response.status_code == 302
+    rostered.refresh_from_db()
+    assert rostered.user.username == "079190000001"
+    page = client.get(reverse("people:profile")).content.decode()
+    assert "Nguyễn Thị Hường" in page and "Xã Tân An" in page
+    # and the password works for a fresh login
+    client.logout()
+    assert form_login(client, "079190000001", PASSWORD)
+
+
+def test_claim_with_a_wrong_birth_date_says_no_match_and_creates_nothing(client, rostered):
+    response = client.post(reverse("people:claim"), {
+        "id_code": "079190000001", "date_of_birth": "1988-03-13",
+        "password1": PASSWORD, "password2": PASSWORD})
+    assert response.status_code == 200
+    assert "Không có người nào trong danh sách khớp" in response.content.decode()
+    assert User.objects.count() == 0
+
+
+def test_claim_attempts_are_capped_per_connection(client, rostered, settings):
+    settings.CLAIM_ATTEMPTS_PER_HOUR = 3
+    bad = {"id_code": "079190000001", "date_of_birth": "2000-01-01", "password1": PASSWORD, "password2": PASSWORD}
+    for _ in range(3):
+        client.post(reverse("people:claim"), bad)
+    good = dict(bad, date_of_birth="1988-03-12")
+    response = client.post(reverse("people:claim"), good)
+    assert response.status_code == 200 and "quá nhiều lần thử" in response.content.decode()
+    assert User.objects.count() == 0
+
+
+def test_invitation_email_link_sets_the_password(client, rostered):
+    assert invitations_send(profiles=[rostered]) == 1
+    link = re.search(r"https?://\S+", mail.outbox[0].body).group(0)
+    path = link.split("://", 1)[1].split("/", 1)[1]
+    response = client.post("/" + path, {"password1": PASSWORD, "password2": PASSWORD})
+    assert response.status_code == 302
+    rostered.refresh_from_db()
+    assert rostered.user is not None
+    # the link cannot be used twice
+    assert client.get("/" + path).status_code == 400
+
+
+def test_tampered_invitation_is_refused(client, rostered):
+    assert client.get(reverse("people:invitation", args=["abc:def"])).status_code == 400
+
+
+def test_citizen_registers_and_activates_by_email(client, province):
+    response = client.post(reverse("people:register"), {
+        "full_name": "Bùi Thị Yến", "email": "yen@example.org", "category": Category.CITIZEN,
+        "org_unit": province["dako"].pk, "password1": PASSWORD, "password2": PASSWORD})
+    assert response.status_code == 200
+    user = User.objects.get(email="yen@example.org")
+    assert not user.is_active
+    assert not form_login(client, "yen@example.org", PASSWORD)
+    link = re.search(r"https?://\S+", mail.outbox[0].body).group(0)
+    client.get("/" + link.split("://", 1)[1].split("/", 1)[1])
+    user.refresh_from_db()
+    assert user.is_active
+    assert user.profile.in_target_population is False
+    assert user.profile.full_name == "Bùi Thị Yến"
+
+
+def test_login_is_locked_after_repeated_failures(client, settings):
+    make_user("079190000001", password=PASSWORD)
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("login"), {"username": "079190000001", "password": "wrong"})
+    response = client.post(reverse("login"), {"username": "079190000001", "password": PASSWORD})
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_password_reset_sends_a_working_link(client):
+    make_user("079190000001", password=PASSWORD, email="huong@example.org")
+    client.post(reverse("password_reset"), {"email": "huong@example.org"})
+    assert len(mail.outbox) == 1
+    link = re.search(r"https?://\S+", mail.outbox[0].body).group(0)
+    response = client.get("/" + link.split("://", 1)[1].split("/", 1)[1], follow=True)
+    new = "Mat-khau-moi-2026"
+    client.post(response.redirect_chain[-1][0], {"new_password1": new, "new_password2": new})
+    assert form_login(client, "079190000001", new)
+
+
+def test_department_admin_must_set_up_two_factor_before_anything_else(client, province):
+    admin = make_staff(Role.DEPARTMENT_ADMIN, province["province"], username="sotuphap.admin")
+    admin.set_password(PASSWORD)
+    admin.save()
+    client.post(reverse("login"), {"username": "sotuphap.admin", "password": PASSWORD})
+    response = client.get(reverse("wagtailadmin_home"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("people:otp_setup"))
+    # the setup page shows the secret; a code from it turns 2FA on
+    page = client.get(reverse("people:otp_setup"))
+    device = TOTPDevice.objects.get(user=admin)
+    assert re.sub(r"\s", "", page.content.decode()).count("<svg") == 1
+    response = client.post(reverse("people:otp_setup"), {"token": str(totp(device.bin_key)).zfill(6)})
+    assert response.status_code == 302
+    assert client.get(reverse("wagtailadmin_home")).status_code == 200
+    # next login, a minute later, asks for a fresh code (a used code cannot be replayed)
+    client.post(reverse("logout"))
+    later = dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=90)
+    with time_machine.travel(later, tick=False):
+        client.post(reverse("login"), {"username": "sotuphap.admin", "password": PASSWORD})
+        response = client.get(reverse("wagtailadmin_home"))
+        assert response["Location"].startswith(reverse("people:otp_verify"))
+        assert client.post(reverse("people:otp_verify"), {"token": "000000"}).status_code == 200
+    # django-otp throttles after a wrong code: the right one comes a little later
+    with time_machine.travel(later + dt.timedelta(seconds=5), tick=False):
+        device.refresh_from_db()
+        client.post(reverse("people:otp_verify"), {"token": str(totp(device.bin_key)).zfill(6)})
+        assert client.get(reverse("wagtailadmin_home")).status_code == 200
+
+
+def test_two_factor_is_offered_to_staff_but_not_forced(client, province):
+    trainer = make_staff(Role.TRAINER, province["justice"])
+    client.force_login(trainer)
+    page = client.get(reverse("people:profile")).content.decode()
+    assert reverse("people:otp_setup") in page
+    assert client.get(reverse("wagtailadmin_home")).status_code == 200
+
+
+def test_profile_requires_login(client):
+    response = client.get(reverse("people:profile"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_profile_shows_a_learner_no_admin_link(client, rostered):
+    user = make_user()
+    Profile.objects.filter(pk=rostered.pk).update(user=user)
+    client.force_login(user)
+    page = client.get(reverse("people:profile")).content.decode()
+    assert "Nguyễn Thị Hường" in page
+    assert reverse("wagtailadmin_home") not in page
