@@ -51,6 +51,11 @@ run: demo
 worker: venv
 	$(BIN)/celery -A lms worker -B -l info -Q celery,media --pool=threads --concurrency=2 --schedule=var/celerybeat-schedule
 
+## node_modules: front-end packages from npm (package.json + lock file), never committed.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 ## chromium: the browser the end-to-end tests drive (Debian's package; installed when missing).
 chromium:
 	@if [ ! -x /usr/bin/chromium ]; then \
@@ -60,7 +65,7 @@ chromium:
 	fi
 
 ## test: the whole suite; uses DATABASE_URL / REDIS_URL when set.
-test: venv-dev chromium
+test: venv-dev chromium node_modules/.installed
 	DJANGO_SETTINGS_MODULE=lms.settings.test $(BIN)/python manage.py compiletranslations -v0
 	DJANGO_SETTINGS_MODULE=lms.settings.test $(BIN)/python -m pytest $(PYTEST_ARGS)
 

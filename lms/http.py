@@ -2,7 +2,7 @@
 from django.conf import settings
 
 
-def client_ip(request) -> str:
+def client_ip(request) -> str | None:
     """The client's address; behind our nginx (TRUST_X_REAL_IP) the header it sets.
 
     nginx overwrites X-Real-IP, so a client cannot forge it; without the proxy
@@ -12,4 +12,4 @@ def client_ip(request) -> str:
         forwarded = request.META.get("HTTP_X_REAL_IP", "").strip()
         if forwarded:
             return forwarded
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    return request.META.get("REMOTE_ADDR") or None

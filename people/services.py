@@ -119,8 +119,8 @@ UPDATABLE_FIELDS = [
 ]
 
 
-def roster_import_create(*, uploaded_file, user=None) -> RosterImport:
-    """Store an uploaded roster and queue its validation and import.
+def roster_import_create(*, uploaded_file, user=None, enqueue: bool = True) -> RosterImport:
+    """Store an uploaded roster and (unless ``enqueue`` is False) queue its validation and import.
 
     Raises ValidationError (translated) for a file that is not XLSX/CSV or too large.
     """
@@ -133,7 +133,7 @@ def roster_import_create(*, uploaded_file, user=None) -> RosterImport:
             _("The file is larger than %(limit)s MB.") % {"limit": settings.ROSTER_MAX_UPLOAD_MB},
             code="too_large",
         )
-    if uploaded_file.size == 0:
+    if not uploaded_file.size:
         raise ValidationError(_("The file is empty."), code="empty")
     if name.lower().endswith(".xlsx"):
         head = uploaded_file.read(4)
@@ -146,7 +146,8 @@ def roster_import_create(*, uploaded_file, user=None) -> RosterImport:
         job = RosterImport(original_name=name, uploaded_by=user if user and user.pk else None)
         job.file.save(name, uploaded_file, save=False)
         job.save()
-        transaction.on_commit(lambda: import_roster.delay(job.pk))
+        if enqueue:
+            transaction.on_commit(lambda: import_roster.delay(job.pk))
     return job
 
 

@@ -28,8 +28,22 @@ AUTH_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 class PlatformLoginView(LoginView):
+    """Login page. A logged-in user sent here by a page they may not open gets a
+    clear "no access" answer instead of a redirect loop."""
+
     template_name = "people/login.html"
-    redirect_authenticated_user = True
+
+    def get(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            if request.GET.get(self.redirect_field_name):
+                return render(request, "people/message.html", {
+                    "title": _("No access"),
+                    "message": _("You are logged in as %(name)s, and this account has no access to that page. "
+                                 "Log out and log in with another account, or go back to the home page.")
+                    % {"name": request.user.get_username()},
+                }, status=403)
+            return redirect(self.get_success_url())
+        return super().get(request, *args, **kwargs)
 
 
 def _safe_next(request, default: str) -> str:

@@ -155,3 +155,51 @@ def test_rerunning_a_finished_job_does_nothing(province):
     Profile.objects.filter(id_code="079190000001").update(full_name="Đã sửa tay")
     import_roster.delay(job.pk)
     assert Profile.objects.get(id_code="079190000001").full_name == "Đã sửa tay"
+
+
+def test_management_command_imports_and_reports_bad_rows(province, tmp_path, capsys):
+    from django.core.management import CommandError, call_command
+
+    good = tmp_path / "good.xlsx"
+    good.write_bytes(xlsx_upload(GOOD_ROWS).read())
+    call_command("import_roster", str(good))
+    assert Profile.objects.count() == 3
+
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(csv_upload([["079190000010", "", "", "XA-TANAN", "CBCCVC", "", "", "", ""]]).read())
+    with pytest.raises(CommandError):
+        call_command("import_roster", str(bad))
+    assert "Dòng 2, Họ và tên: Ô này đang để trống" in capsys.readouterr().err
+    assert Profile.objects.count() == 3
+
+
+def test_admin_upload_shows_progress_then_every_error(client, province):
+    admin = make_staff(Role.UNIT_MANAGER, province["tanan"])
+    client.force_login(admin)
+    bad = [["079190000011", "", "", "XA-TANAN", "CBCCVC", "", "", "", ""],
+           ["079190000012", "Võ Thị Yến", "", "SO-TP", "CBCCVC", "", "", "", ""]]
+    response = client.post("/admin/roster/", {"file": xlsx_upload(bad)})
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert "<progress" in page
+    assert "Ô này đang để trống" in page  # row 2, empty name
+    assert "Đơn vị “SO-TP” nằm ngoài phạm vi các đơn vị bạn quản lý." in page  # row 3
+    assert Profile.objects.count() == 0
+    status = client.get(response["Location"] + "status.json").json()
+    assert (status["status"], status["errors"], status["finished"]) == ("rejected", 2, True)
+
+
+def test_admin_upload_refuses_a_non_roster_file_with_a_message(client, province):
+    admin = make_staff(Role.UNIT_MANAGER, province["tanan"])
+    client.force_login(admin)
+    response = client.post("/admin/roster/", {"file": SimpleUploadedFile("anh.png", b"\x89PNG....")})
+    assert response.status_code == 200
+    assert "Hãy tải lên tệp .xlsx hoặc .csv." in response.content.decode()
+    assert RosterImport.objects.count() == 0
+
+
+def test_learner_cannot_reach_roster_import(client, province):
+    from tests.factories import make_user
+
+    client.force_login(make_user())
+    assert client.get("/admin/roster/").status_code in (302, 403)
