@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from . import services
 from .forms import RosterUploadForm
 from .models import RosterImport
-from .roster import COLUMNS, column_label, describe_error
+from .roster import COLUMNS, column_label, describe_error, template_workbook
 from .selectors import is_department_admin, managed_paths, visible_profiles
 
 
@@ -37,8 +37,7 @@ def roster_index(request):
             return redirect("people_roster_detail", pk=job.pk)
     return render(request, "people/admin/roster_index.html", {
         "form": form, "jobs": _visible_jobs(request.user)[:20],
-        "columns": [(str(label), aliases[1] if len(aliases) > 1 else aliases[0])
-                    for label, aliases in COLUMNS.values()],
+        "columns": [(str(label), header) for label, header, _aliases in COLUMNS.values()],
         "uninvited": visible_profiles(request.user).filter(user__isnull=True).exclude(email="").count(),
     })
 
@@ -73,3 +72,13 @@ def send_invitations(request):
     sent = services.invitations_send(profiles=profiles.iterator())
     messages.success(request, _("%(count)s invitation e-mails sent.") % {"count": sent})
     return redirect("people_roster_index")
+
+
+def roster_template(request):
+    """The roster template: header row and an example, ready to fill in Excel."""
+    if not can_import(request.user):
+        raise PermissionDenied
+    response = HttpResponse(template_workbook(),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = "attachment; filename=\"mau-danh-sach.xlsx\"; filename*=UTF-8''m%E1%BA%ABu-danh-s%C3%A1ch.xlsx"
+    return response

@@ -22,23 +22,26 @@ from lms.text import fold, nfc
 
 from .models import Area, Category
 
-# field key -> (column label shown in errors, accepted header spellings, folded)
+# field key -> (column label shown in errors, header written in templates, accepted spellings folded)
 COLUMNS: dict[str, tuple] = {
-    "id_code": (_("ID code"), ["id_code", "ma dinh danh", "so dinh danh", "cccd", "ma so"]),
-    "full_name": (_("Full name"), ["full_name", "ho va ten", "ho ten", "name"]),
-    "date_of_birth": (_("Date of birth"), ["date_of_birth", "ngay sinh", "dob"]),
-    "org_unit": (_("Org unit code"), ["org_unit", "ma don vi", "don vi", "org_unit_code"]),
-    "category": (_("Category"), ["category", "doi tuong", "loai doi tuong"]),
-    "area": (_("Area"), ["area", "khu vuc", "dia ban"]),
-    "ethnic_minority_area": (_("Ethnic-minority area"),
-                             ["ethnic_minority_area", "vung dttt", "vung dtts", "vung dan toc thieu so"]),
-    "in_target_population": (_("In target population"),
+    "id_code": (_("ID code"), "Mã định danh", ["id_code", "ma dinh danh", "so dinh danh", "cccd", "ma so"]),
+    "full_name": (_("Full name"), "Họ và tên", ["full_name", "ho va ten", "ho ten", "name"]),
+    "date_of_birth": (_("Date of birth"), "Ngày sinh", ["date_of_birth", "ngay sinh", "dob"]),
+    "org_unit": (_("Org unit code"), "Mã đơn vị", ["org_unit", "ma don vi", "don vi", "org_unit_code"]),
+    "category": (_("Category"), "Đối tượng", ["category", "doi tuong", "loai doi tuong"]),
+    "area": (_("Area"), "Khu vực", ["area", "khu vuc", "dia ban"]),
+    "ethnic_minority_area": (_("Ethnic-minority area"), "Vùng DTTS",
+                             ["ethnic_minority_area", "vung dtts", "vung dan toc thieu so",
+                              "vung dong bao dan toc thieu so"]),
+    "in_target_population": (_("In target population"), "Thuộc diện chỉ tiêu",
                              ["in_target_population", "thuoc dien chi tieu", "chi tieu"]),
-    "email": (_("E-mail"), ["email", "e-mail", "thu dien tu"]),
-    "phone": (_("Phone"), ["phone", "dien thoai", "so dien thoai"]),
+    "email": (_("E-mail"), "Email", ["email", "e-mail", "thu dien tu"]),
+    "phone": (_("Phone"), "Điện thoại", ["phone", "dien thoai", "so dien thoai"]),
 }
 REQUIRED = ("id_code", "full_name", "org_unit", "category")
-HEADER_LOOKUP = {alias: key for key, (_label, aliases) in COLUMNS.items() for alias in aliases}
+HEADER_LOOKUP = {alias: key for key, (_label, _header, aliases) in COLUMNS.items() for alias in aliases}
+EXAMPLE_ROW = ["079190000001", "Nguyễn Thị Hường", "12/03/1988", "XA-TANAN", "Tuyên truyền viên pháp luật",
+               "nông thôn", "không", "có", "huong@example.org", "0912345678"]
 
 CATEGORY_ALIASES: dict[str, str] = {
     "cbccvc": Category.CBCCVC, "can bo, cong chuc, vien chuc": Category.CBCCVC,
@@ -85,6 +88,24 @@ def describe_error(error: dict) -> str:
         "choices": ", ".join(str(label) for label in Category.labels), **error.get("params", {}),
     }
     return str(template) % params
+
+
+def template_workbook() -> bytes:
+    """An XLSX with the header row and one example row, for users to fill in."""
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Danh sách"
+    sheet.append([header for _label, header, _aliases in COLUMNS.values()])
+    sheet.append(EXAMPLE_ROW)
+    for column in "ABCDEFGHIJ":
+        sheet.column_dimensions[column].width = 22
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
 
 
 def column_label(key: str) -> str:

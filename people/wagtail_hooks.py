@@ -129,6 +129,7 @@ def roster_urls():
         path("roster/<int:pk>/", admin_views.roster_detail, name="people_roster_detail"),
         path("roster/<int:pk>/status.json", admin_views.roster_status, name="people_roster_status"),
         path("roster/invite/", admin_views.send_invitations, name="people_roster_invite"),
+        path("roster/template.xlsx", admin_views.roster_template, name="people_roster_template"),
     ]
 
 

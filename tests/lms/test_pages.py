@@ -26,3 +26,8 @@ def test_api_schema_is_published(client):
     response = client.get("/api/schema/")
     assert response.status_code == 200
     assert b"/api/v1/people/profiles/" in response.content
+
+
+def test_vietnamese_even_when_the_browser_prefers_english(client):
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="vi">' in html and "Đăng nhập" in html

@@ -203,3 +203,14 @@ def test_learner_cannot_reach_roster_import(client, province):
 
     client.force_login(make_user())
     assert client.get("/admin/roster/").status_code in (302, 403)
+
+
+def test_the_template_download_imports_as_is(client, province):
+    manager = make_staff(Role.UNIT_MANAGER, province["tanan"])
+    client.force_login(manager)
+    response = client.get("/admin/roster/template.xlsx")
+    assert response.status_code == 200
+    upload = SimpleUploadedFile("mau.xlsx", response.content)
+    job = run_import(upload, user=manager)
+    assert job.status == RosterImport.Status.DONE, job.errors
+    assert Profile.objects.get(id_code="079190000001").full_name == "Nguyễn Thị Hường"
