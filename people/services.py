@@ -42,6 +42,8 @@ ROLE_GROUPS: dict[str, tuple[str, list[str]]] = {
         "people.view_roleassignment", "people.add_roleassignment", "people.change_roleassignment",
         "people.delete_roleassignment",
         "people.view_rosterimport", "people.add_rosterimport",
+        "media_pipeline.view_video", "media_pipeline.add_video", "media_pipeline.change_video",
+        "media_pipeline.delete_video", "media_pipeline.manage_all_videos",
     ]),
     Role.UNIT_MANAGER: ("Unit managers", [
         "wagtailadmin.access_admin",
@@ -49,7 +51,11 @@ ROLE_GROUPS: dict[str, tuple[str, list[str]]] = {
         "people.view_profile", "people.add_profile", "people.change_profile",
         "people.view_rosterimport", "people.add_rosterimport",
     ]),
-    Role.TRAINER: ("Trainers", ["wagtailadmin.access_admin"]),
+    Role.TRAINER: ("Trainers", [
+        "wagtailadmin.access_admin",
+        "media_pipeline.view_video", "media_pipeline.add_video", "media_pipeline.change_video",
+        "media_pipeline.delete_video",
+    ]),
 }
 
 

@@ -9,6 +9,17 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 from tests.factories import make_unit  # noqa: E402
 
 
+@pytest.fixture(scope="session", autouse=True)
+def remove_test_run_folder():
+    """This run's database file and media folders go when the run ends."""
+    yield
+    import shutil
+
+    from django.conf import settings
+
+    shutil.rmtree(settings.TEST_DIR, ignore_errors=True)
+
+
 @pytest.fixture
 def province(db):
     """A province with two departments and two communes:
@@ -25,3 +36,11 @@ def province(db):
     }
     units["hamlet"] = make_unit("Thôn 3 Đắk Ơ", "THON-3", units["dako"])
     return units
+
+
+@pytest.fixture(scope="session")
+def clip_720p(tmp_path_factory):
+    """A real 3-second 720p30 H.264/AAC lecture clip (generated once per run)."""
+    from media_pipeline.testclips import make_clip
+
+    return make_clip(tmp_path_factory.mktemp("clips") / "bai-giang.mp4", seconds=3, width=1280, height=720)

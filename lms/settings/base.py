@@ -51,6 +51,7 @@ WAGTAIL_SITE_NAME = env("SITE_NAME", "Nền tảng bồi dưỡng PBGDPL")
 INSTALLED_APPS = [
     "lms",
     "people",
+    "media_pipeline",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -152,14 +153,18 @@ CELERY_BROKER_URL = env("CELERY_BROKER_URL", REDIS_URL or "filesystem://")
 CELERY_BROKER_TRANSPORT_OPTIONS: dict = {}
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _broker_dir = VAR_DIR / "broker"
-    for _sub in ("queue", "processed"):
+    for _sub in ("queue", "processed", "control"):
         (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
         "processed_folder": str(_broker_dir / "processed"),
+        "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
+elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    # acks_late tasks are handed out again after this long: longer than any transcode
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 6 * 3600)}
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True
@@ -170,8 +175,12 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
+# Long media jobs go to their own queue, so many worker machines can share them.
+CELERY_TASK_ROUTES = {"media_pipeline.tasks.*": {"queue": "media"}}
 # Periodic jobs live here and nowhere else.
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    "media-clean-scratch": {"task": "media_pipeline.tasks.clean_scratch", "schedule": 3600.0},
+}
 
 # --- auth -----------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
@@ -225,9 +234,40 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+# MEDIA_STORAGE=s3 keeps uploads and videos in any S3-compatible store (django-storages + boto3);
+# private files are then reached only through expiring signed links.
+MEDIA_STORAGE = env("MEDIA_STORAGE", "local")
+if MEDIA_STORAGE == "s3":
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("AWS_STORAGE_BUCKET_NAME", "lms-media"),
+            "endpoint_url": env("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": env("AWS_S3_REGION_NAME") or None,
+            "access_key": env("AWS_ACCESS_KEY_ID") or None,
+            "secret_key": env("AWS_SECRET_ACCESS_KEY") or None,
+            "querystring_auth": True,
+            "querystring_expire": env_int("MEDIA_SIGNED_URL_MAX_AGE", 6 * 3600),
+            "default_acl": None,
+            "file_overwrite": False,
+            "signature_version": "s3v4",
+        },
+    }
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 ROSTER_MAX_UPLOAD_MB = env_int("ROSTER_MAX_UPLOAD_MB", 50)
+
+# --- video pipeline -------------------------------------------------------
+FFMPEG_BINARY = env("FFMPEG_BINARY")  # empty: the binary of the imageio-ffmpeg wheel
+MEDIA_X264_PRESET = env("MEDIA_X264_PRESET", "veryfast")
+MEDIA_MAX_UPLOAD_GB = env_int("MEDIA_MAX_UPLOAD_GB", 8)
+MEDIA_USER_QUOTA_GB = env_int("MEDIA_USER_QUOTA_GB", 100)
+MEDIA_WORK_DIR = Path(env("MEDIA_WORK_DIR", str(VAR_DIR / "work")))
+MEDIA_UPLOAD_DIR = Path(env("MEDIA_UPLOAD_DIR", str(VAR_DIR / "uploads")))
+MEDIA_TRANSCODE_SECONDS_PER_SECOND = env_int("MEDIA_TRANSCODE_SECONDS_PER_SECOND", 4)
+MEDIA_SIGNED_URL_MAX_AGE = env_int("MEDIA_SIGNED_URL_MAX_AGE", 6 * 3600)
+# Behind nginx: an internal location that serves MEDIA_ROOT (deploy/nginx.conf), e.g. /protected-media/
+MEDIA_X_ACCEL_PREFIX = env("MEDIA_X_ACCEL_PREFIX")
 
 # --- e-mail ---------------------------------------------------------------
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")

@@ -5,6 +5,9 @@ The composition root calls each app's demo seeder, lowest layer first.
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
+from django.contrib.auth import get_user_model
+
+from media_pipeline.demo import seed_media
 from people.demo import seed_people
 
 
@@ -16,6 +19,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, learners, **options):
         logins = seed_people(learners=learners)
+        video = seed_media(owner=get_user_model().objects.filter(username="giangvien").first())
+        self.stdout.write(_("Demo lecture: %(url)s") % {"url": f"/video/{video.pk}/"})
         self.stdout.write(self.style.SUCCESS(_("Demo content is ready. Logins:")))
         for login, password, role in logins:
             self.stdout.write(f"  {role:<18} {login:<16} {password}")
