@@ -8,11 +8,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import services
+from . import services, tasks
 from .forms import RosterUploadForm
 from .models import RosterImport
 from .roster import COLUMNS, column_label, describe_error, template_workbook
 from .selectors import is_department_admin, managed_paths, visible_profiles
+
 
 
 def can_import(user) -> bool:
@@ -38,7 +39,8 @@ def roster_index(request):
     return render(request, "people/admin/roster_index.html", {
         "form": form, "jobs": _visible_jobs(request.user)[:20],
         "columns": [(str(label), header) for label, header, _aliases in COLUMNS.values()],
-        "uninvited": visible_profiles(request.user).filter(user__isnull=True).exclude(email="").count(),
+        "uninvited": visible_profiles(request.user).filter(
+            user__isnull=True, invited_at__isnull=True).exclude(email="").count(),
     })
 
 
@@ -68,9 +70,10 @@ def roster_status(request, pk: int):
 def send_invitations(request):
     if not can_import(request.user):
         raise PermissionDenied
-    profiles = visible_profiles(request.user).filter(user__isnull=True).exclude(email="")
-    sent = services.invitations_send(profiles=profiles.iterator())
-    messages.success(request, _("%(count)s invitation e-mails sent.") % {"count": sent})
+    pending = visible_profiles(request.user).filter(
+        user__isnull=True, invited_at__isnull=True).exclude(email="").count()
+    tasks.send_invitations.delay(request.user.pk)  # thousands of e-mails: never inside the request
+    messages.success(request, _("%(count)s invitation e-mails are being sent.") % {"count": pending})
     return redirect("people_roster_index")
 
 

@@ -88,6 +88,7 @@ class Profile(models.Model):
         help_text=_("Counts toward the plan's share of officials trained."),
     )
     is_active = models.BooleanField(_("active"), default=True)
+    invited_at = models.DateTimeField(_("invitation sent"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

@@ -26,7 +26,7 @@ from lms.text import nfc
 
 from . import roster
 from .models import OrgUnit, Profile, Role, RoleAssignment, RosterImport
-from .selectors import managed_paths
+from .selectors import managed_paths, visible_profiles
 
 logger = logging.getLogger(__name__)
 User = get_user_model()
@@ -308,7 +308,8 @@ def invitation_accept(*, token: str, password: str) -> User:
 
 
 def invitations_send(*, profiles: Iterable[Profile]) -> int:
-    """E-mail an invitation to each profile that has an address and no account yet."""
+    """E-mail an invitation to each profile that has an address and no account yet;
+    records when, so a second click sends to nobody twice."""
     sent = 0
     for profile in profiles:
         if profile.user_id or not profile.email:
@@ -323,8 +324,16 @@ def invitations_send(*, profiles: Iterable[Profile]) -> int:
             ) % {"name": profile.full_name, "link": link, "id_code": profile.id_code},
             from_email=None, recipient_list=[profile.email],
         )
+        Profile.objects.filter(pk=profile.pk).update(invited_at=timezone.now())
         sent += 1
     return sent
+
+
+def invitations_send_for(*, user_id: int) -> int:
+    """Invite everyone in ``user_id``'s subtrees who has an e-mail, no account and no invitation yet."""
+    user = User.objects.get(pk=user_id)
+    pending = visible_profiles(user).filter(user__isnull=True, invited_at__isnull=True).exclude(email="")
+    return invitations_send(profiles=pending.iterator(chunk_size=500))
 
 
 @transaction.atomic

@@ -14,3 +14,9 @@ def import_roster(import_id: int) -> None:
     except Exception as exc:  # recorded for the user to see, then re-raised for the logs
         services.roster_import_fail(import_id=import_id, reason=repr(exc))
         raise
+
+
+@shared_task(acks_late=True, soft_time_limit=3600, time_limit=3700)
+def send_invitations(user_id: int) -> int:
+    """Send the invitations a manager asked for; a rerun skips those already invited."""
+    return services.invitations_send_for(user_id=user_id)

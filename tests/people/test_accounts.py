@@ -167,3 +167,19 @@ def test_profile_shows_a_learner_no_admin_link(client, rostered):
     page = client.get(reverse("people:profile")).content.decode()
     assert "Nguyễn Thị Hường" in page
     assert reverse("wagtailadmin_home") not in page
+
+
+def test_bulk_invitations_from_the_admin_reach_each_person_once(client, province):
+    # given a commune manager with three rostered people: two with e-mail, one already invited
+    manager = make_staff(Role.UNIT_MANAGER, province["tanan"])
+    make_profile(province["tanan"], "Nguyễn Thị Hường", email="huong@example.org")
+    make_profile(province["tanan"], "Đặng Văn Ước", email="uoc@example.org")
+    make_profile(province["tanan"], "Lê Văn Tám")  # no e-mail
+    make_profile(province["dako"], "Bùi Thị Yến", email="yen@example.org")  # another commune
+    client.force_login(manager)
+    # when the manager sends invitations twice
+    client.post("/admin/roster/invite/")
+    client.post("/admin/roster/invite/")
+    # then each person of the commune with an address got exactly one
+    assert sorted(message.to[0] for message in mail.outbox) == ["huong@example.org", "uoc@example.org"]
+    assert "Nguyễn Thị Hường" in mail.outbox[0].body or "Đặng Văn Ước" in mail.outbox[0].body
