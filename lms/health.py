@@ -22,18 +22,18 @@ def check_database() -> tuple[bool, str]:
 
 
 def check_broker() -> tuple[bool, str]:
-    from lms.celery import app
+    """A fresh connection to the configured broker (never Celery's shared pool)."""
+    from kombu import Connection
 
-    url = app.conf.broker_url or ""
+    url = settings.CELERY_BROKER_URL or ""
     if url.startswith("filesystem://"):
         folder = Path(settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("data_folder_in", ""))
-        ok = folder.is_dir() and os.access(folder, os.W_OK)
-        return ok, "filesystem"
+        return folder.is_dir() and os.access(folder, os.W_OK), "filesystem"
     try:
-        with app.connection_for_write() as conn:
+        with Connection(url, connect_timeout=2, transport_options=settings.CELERY_BROKER_TRANSPORT_OPTIONS) as conn:
             conn.ensure_connection(max_retries=1, interval_start=0, timeout=2)
-        return True, conn.transport_cls if isinstance(conn.transport_cls, str) else "broker"
-    except Exception as exc:
+            return True, conn.transport.driver_name
+    except Exception as exc:  # any failure to connect means "down"
         return False, type(exc).__name__
 
 

@@ -8,6 +8,9 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from assessments import api as assessments_api
+from courses import api as courses_api
+from enrollment.urls import api_urlpatterns as enrollment_api_urlpatterns
 from people import api as people_api
 from people.urls import auth_urlpatterns
 
@@ -16,6 +19,9 @@ from . import views
 router = DefaultRouter()
 router.register("people/org-units", people_api.OrgUnitViewSet, basename="org-unit")
 router.register("people/profiles", people_api.ProfileViewSet, basename="profile")
+router.register("assessments/quizzes", assessments_api.QuizViewSet, basename="quiz")
+router.register("assessments/attempts", assessments_api.AttemptViewSet, basename="attempt")
+router.register("courses/courses", courses_api.CourseViewSet, basename="course")
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
@@ -24,7 +30,10 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include(auth_urlpatterns)),
     path("accounts/", include("people.urls")),
+    path("assessments/", include("assessments.urls")),
+    path("api/v1/enrollment/", include((enrollment_api_urlpatterns, "enrollment_api"))),
     path("api/v1/", include(router.urls)),
+    path("learning/", include("enrollment.urls")),
     path("", include("media_pipeline.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -31,3 +31,150 @@ def make_staff(role: str, unit: OrgUnit, username: str | None = None):
     user = make_user(username)
     role_assign(user=user, role=role, org_unit=unit)
     return user
+
+
+# --- assessments ------------------------------------------------------------------
+
+def make_category(unit: OrgUnit, name: str | None = None):
+    from assessments.models import QuestionCategory
+
+    return QuestionCategory.objects.create(name=name or f"Pháp luật {next(_seq)}", org_unit=unit)
+
+
+DEFAULT_OPTIONS = {
+    "single": [("Quốc hội", True, ""), ("Chính phủ", False, ""), ("Tòa án nhân dân tối cao", False, "")],
+    "multiple": [("Hòa giải viên", True, ""), ("Báo cáo viên", True, ""), ("Thẩm phán", False, "")],
+    "short_answer": [("Hiến pháp", True, "")],
+    "matching": [("Luật Hòa giải ở cơ sở", False, "2013"), ("Luật Phổ biến, giáo dục pháp luật", False, "2012"),
+                 ("Hiến pháp", False, "2013")],
+    "ordering": [("Soạn thảo", False, ""), ("Thẩm định", False, ""), ("Thông qua", False, "")],
+}
+
+
+def make_question(category, qtype: str = "single", options=None, stem: str | None = None, **extra):
+    """A question with options given as (text, is_correct, match_text[, feedback]) tuples."""
+    from assessments.models import Question, QuestionOption
+
+    if qtype == "true_false":
+        extra.setdefault("true_false_answer", True)
+    if qtype == "numeric":
+        extra.setdefault("numeric_answer", 12)
+    question = Question.objects.create(category=category, qtype=qtype,
+                                       stem=stem or f"<p>Câu hỏi số {next(_seq)}?</p>", **extra)
+    for order, option in enumerate(options if options is not None else DEFAULT_OPTIONS.get(qtype, [])):
+        text, correct, match = option[:3]
+        feedback = option[3] if len(option) > 3 else ""
+        QuestionOption.objects.create(question=question, sort_order=order, text=text, is_correct=correct,
+                                      match_text=match, feedback=feedback)
+    return question
+
+
+def make_quiz(unit: OrgUnit, questions=(), draws=(), **extra):
+    """A quiz with fixed ``questions`` and (category, count) random ``draws``."""
+    from assessments.models import Quiz, QuizSlot
+
+    extra.setdefault("shuffle_options", False)
+    quiz = Quiz.objects.create(title=extra.pop("title", f"Bài kiểm tra {next(_seq)}"), org_unit=unit, **extra)
+    order = 0
+    for question in questions:
+        QuizSlot.objects.create(quiz=quiz, question=question, sort_order=order)
+        order += 1
+    for category, count in draws:
+        QuizSlot.objects.create(quiz=quiz, category=category, count=count, sort_order=order)
+        order += 1
+    return quiz
+
+
+def make_contest(unit: OrgUnit, questions=(), opens_at=None, weeks: int = 1, **extra):
+    """A published contest with ``weeks`` weekly rounds of the given fixed questions."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from assessments.models import Contest
+    from assessments.services.contests import contest_rounds_create_weekly
+
+    contest = Contest.objects.create(title=extra.pop("title", "Tìm hiểu Hiến pháp"), slug=f"cuoc-thi-{next(_seq)}",
+                                     org_unit=unit, **extra)
+    opens_at = opens_at or timezone.now() - dt.timedelta(days=1)
+    contest_rounds_create_weekly(contest=contest, first_opens_at=opens_at, weeks=weeks,
+                                 slots=[{"question": question} for question in questions],
+                                 tiebreak_question="Có bao nhiêu lượt người dự thi tuần này?")
+    return contest
+
+
+def make_survey(unit: OrgUnit, is_anonymous: bool = True, **extra):
+    """A satisfaction survey: an overall Likert question, a second Likert question and a comment box."""
+    from assessments.models import Survey, SurveyItem
+
+    survey = Survey.objects.create(title=extra.pop("title", "Khảo sát mức độ hài lòng"), org_unit=unit,
+                                   is_anonymous=is_anonymous, **extra)
+    SurveyItem.objects.create(survey=survey, sort_order=0, text="Nhìn chung, anh/chị hài lòng với khóa học?",
+                              is_overall=True)
+    SurveyItem.objects.create(survey=survey, sort_order=1, text="Giảng viên truyền đạt dễ hiểu?")
+    SurveyItem.objects.create(survey=survey, sort_order=2, text="Góp ý khác", kind=SurveyItem.Kind.TEXT,
+                              required=False)
+    return survey
+
+
+# --- courses ----------------------------------------------------------------------
+
+def make_catalog():
+    """The catalog under the home page, with its authoring rules (trainers, approval workflow)."""
+    from courses.services import catalog_ensure
+    from lms.pages import home_page_ensure
+
+    return catalog_ensure(parent=home_page_ensure(), title="Khóa học", slug="khoa-hoc")
+
+
+def _publish(parent, page, owner=None, publish=True):
+    page.owner = owner
+    page.live = False  # a page is live once a revision is published, as in the admin
+    parent.add_child(instance=page)
+    revision = page.save_revision(user=owner)
+    if publish:
+        revision.publish()
+    return type(page).objects.get(pk=page.pk)
+
+
+def make_course(catalog, title: str | None = None, owner=None, audience=(), publish=True, **fields):
+    """A course page (published unless ``publish=False``) with the given audience categories."""
+    from courses.models import CourseAudience, CoursePage, Topic
+
+    title = title or f"Khóa học {next(_seq)}"
+    fields.setdefault("summary", f"Tóm tắt của {title}.")
+    fields.setdefault("topic", Topic.DIGITAL_TRANSFORMATION)
+    fields.setdefault("slug", f"khoa-hoc-{next(_seq)}")
+    course = CoursePage(title=title, audiences=[CourseAudience(category=c) for c in audience], **fields)
+    return _publish(catalog, course, owner, publish)
+
+
+def make_module(course, title: str | None = None, owner=None, publish=True, **fields):
+    from courses.models import ModulePage
+
+    fields.setdefault("slug", f"hoc-phan-{next(_seq)}")
+    return _publish(course, ModulePage(title=title or f"Học phần {next(_seq)}", **fields), owner, publish)
+
+
+def make_lesson(module, title: str | None = None, owner=None, publish=True, body=(), **fields):
+    """A lesson; ``body`` is a list of (block type, value) pairs, e.g. [("video", video)]."""
+    from courses.models import LessonPage
+
+    fields.setdefault("slug", f"bai-hoc-{next(_seq)}")
+    lesson = LessonPage(title=title or f"Bài học {next(_seq)}", body=list(body), **fields)
+    return _publish(module, lesson, owner, publish)
+
+
+def make_ready_video(clip, folder, title="Bài giảng: chuyển đổi số"):
+    """A public video transcoded through the real pipeline from ``clip``, with Vietnamese captions."""
+    from media_pipeline import services
+
+    source = folder / "lecture.mp4"
+    source.write_bytes(clip.read_bytes())
+    video = services.video_create_from_path(path=source, filename="lecture.mp4", title=title, is_public=True,
+                                            enqueue=False)
+    video = services.video_process(video_id=video.pk)
+    services.caption_add(video=video, language="vi", label="Tiếng Việt",
+                         content="WEBVTT\n\n00:00:00.000 --> 00:00:03.000\nXin chào các học viên.\n".encode(),
+                         is_default=True)
+    return video

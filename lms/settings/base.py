@@ -51,7 +51,10 @@ WAGTAIL_SITE_NAME = env("SITE_NAME", "Nền tảng bồi dưỡng PBGDPL")
 INSTALLED_APPS = [
     "lms",
     "people",
+    "assessments",
     "media_pipeline",
+    "courses",
+    "enrollment",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -180,6 +183,11 @@ CELERY_TASK_ROUTES = {"media_pipeline.tasks.*": {"queue": "media"}}
 # Periodic jobs live here and nowhere else.
 CELERY_BEAT_SCHEDULE: dict = {
     "media-clean-scratch": {"task": "media_pipeline.tasks.clean_scratch", "schedule": 3600.0},
+    "courses-publish-scheduled": {"task": "courses.tasks.publish_scheduled_pages", "schedule": 60.0},
+    # Attempts whose time ran out are closed and graded on their saved answers.
+    "assessments-close-expired-attempts": {
+        "task": "assessments.tasks.close_expired_attempts", "schedule": 60.0,
+    },
 }
 
 # --- auth -----------------------------------------------------------------
@@ -211,6 +219,16 @@ AXES_RESET_ON_SUCCESS = True
 OTP_TOTP_ISSUER = WAGTAIL_SITE_NAME
 # Claiming a profile (ID code + date of birth) is guessable: cap attempts per IP.
 CLAIM_ATTEMPTS_PER_HOUR = env_int("CLAIM_ATTEMPTS_PER_HOUR", 10)
+# Contest entries accepted per client address per hour (flood protection).
+CONTEST_ENTRIES_PER_IP_PER_HOUR = env_int("CONTEST_ENTRIES_PER_IP_PER_HOUR", 30)
+
+# --- search ---------------------------------------------------------------
+# Wagtail's database backend: SQLite FTS5 on the embedded shape, PostgreSQL full text
+# otherwise. PostgreSQL has no Vietnamese dictionary and its English one drops stop
+# words that are Vietnamese syllables ("an", "do", "so"): index with "simple".
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+if DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):
+    WAGTAILSEARCH_BACKENDS["default"]["SEARCH_CONFIG"] = "simple"
 
 # --- i18n -----------------------------------------------------------------
 LANGUAGE_CODE = "vi"
@@ -313,4 +331,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+    # page-by-page audit lines and start-up banners belong in the admin's history, not the console
+    "loggers": {name: {"level": env("LOG_LEVEL_LIBRARIES", "WARNING")} for name in ("wagtail", "axes", "django.tasks", "django_tasks")},
 }

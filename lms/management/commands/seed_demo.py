@@ -7,6 +7,8 @@ from django.utils.translation import gettext as _
 
 from django.contrib.auth import get_user_model
 
+from assessments.demo import seed_assessments
+from courses.demo import seed_courses
 from media_pipeline.demo import seed_media
 from people.demo import seed_people
 
@@ -21,6 +23,9 @@ class Command(BaseCommand):
         logins = seed_people(learners=learners)
         video = seed_media(owner=get_user_model().objects.filter(username="giangvien").first())
         self.stdout.write(_("Demo lecture: %(url)s") % {"url": f"/video/{video.pk}/"})
+        for label, url in seed_assessments().items():
+            self.stdout.write(f"{label}: {url}")
+        seed_courses()
         self.stdout.write(self.style.SUCCESS(_("Demo content is ready. Logins:")))
         for login, password, role in logins:
             self.stdout.write(f"  {role:<18} {login:<16} {password}")

@@ -1,0 +1,328 @@
+"""Quiz pages: the quiz, the attempt (works without JavaScript; autosaves with it), the result.
+
+Views parse the request and call services and selectors; nothing else.
+"""
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from lms.http import client_ip
+from people.models import OrgUnit
+from people.selectors import profile_of
+
+from . import grading, selectors, services
+from .exceptions import AssessmentError, StaleAnswer
+from .forms import EntrantForm, posted_sequence, prepare_for_form, response_from_post
+from .models import Attempt, Contest, ContestEntry, ContestRound, Quiz, Survey
+from .services import contests as contest_services
+
+
+SCALE = [(1, gettext_lazy("Very dissatisfied")), (2, gettext_lazy("Dissatisfied")), (3, gettext_lazy("Neutral")),
+         (4, gettext_lazy("Satisfied")), (5, gettext_lazy("Very satisfied"))]
+
+
+@login_required
+@require_GET
+def quiz_detail(request, pk: int):
+    quiz = get_object_or_404(Quiz, pk=pk)
+    live = selectors.live_attempt(request.user, quiz)
+    if live is not None:
+        live = services.attempt_close_if_expired(attempt_id=live.pk)
+        live = live if live.is_live else None
+    return render(request, "assessments/quiz_detail.html", {
+        "quiz": quiz, "live": live, "attempts": selectors.attempts_of(request.user, quiz),
+        "attempts_left": selectors.attempts_left(request.user, quiz),
+        "result": selectors.best_result(request.user, quiz),
+        "is_open": services.quiz_is_open(quiz, timezone.now()),
+    })
+
+
+@login_required
+@require_POST
+def quiz_start(request, pk: int):
+    quiz = get_object_or_404(Quiz, pk=pk)
+    try:
+        attempt = services.attempt_start(user=request.user, quiz=quiz)
+    except AssessmentError as error:
+        messages.error(request, error.message)
+        return redirect("assessments:quiz", pk=quiz.pk)
+    return redirect("assessments:attempt", pk=attempt.pk)
+
+
+def _own_attempt(request, pk: int) -> Attempt:
+    attempt = get_object_or_404(Attempt.objects.select_related("quiz"), pk=pk, user=request.user)
+    if attempt.is_live:
+        attempt = services.attempt_close_if_expired(attempt_id=attempt.pk)
+    return attempt
+
+
+@login_required
+@require_GET
+def attempt_page(request, pk: int):
+    attempt = _own_attempt(request, pk)
+    if not attempt.is_live:
+        return redirect("assessments:result", pk=attempt.pk)
+    items = selectors.attempt_questions(attempt)
+    if attempt.quiz.sequential:
+        items = [item for item in items if item["position"] == attempt.current_position]
+    total = attempt.questions.count()
+    return render(request, "assessments/attempt.html", {
+        "attempt": attempt, "quiz": attempt.quiz, "items": prepare_for_form(items), "total": total,
+        "seconds_left": selectors.seconds_left(attempt),
+        "is_last": not attempt.quiz.sequential or attempt.current_position >= total - 1,
+    })
+
+
+def _save_posted(request, attempt: Attempt, items: list[dict]) -> list[AssessmentError]:
+    """Save every posted question; returns the errors met (stale ones are quietly skipped)."""
+    errors = []
+    for item in items:
+        if item["closed"]:
+            continue
+        try:
+            services.answer_save(attempt_id=attempt.pk, user=request.user, position=item["position"],
+                                 response=response_from_post(item, request.POST),
+                                 sequence=posted_sequence(item, request.POST))
+        except StaleAnswer:
+            continue
+        except AssessmentError as error:
+            errors.append(error)
+            if error.code in ("time_up", "not_live"):
+                break
+    return errors
+
+
+@login_required
+@require_POST
+def attempt_save(request, pk: int):
+    """The attempt form: autosave of one question (JavaScript, JSON answer), save, next, finish."""
+    attempt = _own_attempt(request, pk)
+    wants_json = "application/json" in request.headers.get("Accept", "")
+    if not attempt.is_live:
+        if wants_json:
+            return JsonResponse({"saved": False, "code": "not_live", "detail": _("This attempt is finished."),
+                                 "result_url": attempt_result_url(attempt)}, status=409)
+        return redirect("assessments:result", pk=attempt.pk)
+    posted = {int(p) for p in request.POST.getlist("positions") if p.isdigit()}
+    items = [item for item in selectors.attempt_questions(attempt) if item["position"] in posted]
+    errors = _save_posted(request, attempt, items)
+    if wants_json:
+        if errors:
+            error = errors[0]
+            return JsonResponse({"saved": False, "code": error.code, "detail": str(error.message),
+                                 "result_url": attempt_result_url(attempt)}, status=error.status)
+        return JsonResponse({"saved": True, "saved_at": timezone.localtime().strftime("%H:%M:%S")})
+    for error in errors:
+        messages.error(request, error.message)
+    if any(error.code in ("time_up", "not_live") for error in errors):
+        services.attempt_close_if_expired(attempt_id=attempt.pk)
+        return redirect("assessments:result", pk=attempt.pk)
+    action = request.POST.get("action", "save")
+    if action == "next" and items:
+        services.attempt_advance(attempt_id=attempt.pk, user=request.user, position=items[0]["position"])
+    elif action == "finish":
+        try:
+            services.attempt_finish(attempt_id=attempt.pk, user=request.user)
+        except AssessmentError as error:
+            messages.error(request, error.message)
+        return redirect("assessments:result", pk=attempt.pk)
+    elif not errors:
+        messages.success(request, _("Your answers are saved."))
+    return redirect("assessments:attempt", pk=attempt.pk)
+
+
+def attempt_result_url(attempt: Attempt) -> str:
+    return reverse("assessments:result", args=[attempt.pk])
+
+
+@login_required
+@require_GET
+def attempt_result(request, pk: int):
+    attempt = _own_attempt(request, pk)
+    if attempt.is_live:
+        return redirect("assessments:attempt", pk=attempt.pk)
+    policy = selectors.review_policy(attempt)
+    return render(request, "assessments/result.html", {
+        "attempt": attempt, "quiz": attempt.quiz, "policy": policy,
+        "review": selectors.attempt_review(attempt, policy) if policy.any else [],
+        "result": selectors.best_result(request.user, attempt.quiz),
+    })
+
+
+# --- contests (public: anonymous visitors on a phone) -----------------------------------------
+
+def contest_list(request):
+    now = timezone.now()
+    contests = [(contest, selectors.current_round(contest, now)) for contest in selectors.published_contests()]
+    return render(request, "assessments/contest_list.html", {"contests": contests, "now": now})
+
+
+def _contest(slug: str) -> Contest:
+    return get_object_or_404(Contest.objects.filter(is_published=True), slug=slug)
+
+
+def contest_detail(request, slug: str):
+    contest = _contest(slug)
+    now = timezone.now()
+    return render(request, "assessments/contest_detail.html", {
+        "contest": contest, "rounds": selectors.contest_rounds(contest), "now": now,
+        "current": selectors.current_round(contest, now),
+        "may_enter": contest_services.may_enter(contest=contest, user=request.user),
+    })
+
+
+def _round(contest: Contest, number: int) -> ContestRound:
+    return get_object_or_404(ContestRound.objects.select_related("contest"), contest=contest, number=number)
+
+
+def _entry_items(contest_round: ContestRound, ticket_data: dict, data=None) -> list[dict]:
+    items = []
+    for drawn in contest_services.ticket_questions(contest_round=contest_round, data=ticket_data):
+        item = grading.present(drawn["spec"], drawn["display"])
+        item.update(position=drawn["position"], response=None, sequence=0, closed=False)
+        if data is not None:
+            raw = response_from_post(item, data)
+            try:
+                item["response"] = grading.clean_response(drawn["spec"], raw)
+            except grading.InvalidResponse:
+                item["response"] = None
+        items.append(item)
+    return prepare_for_form(items)
+
+
+@require_http_methods(["GET", "POST"])
+def round_enter(request, slug: str, number: int):
+    """The entry form: who you are, the questions, the tie-break prediction. One POST submits it all."""
+    contest = _contest(slug)
+    contest_round = _round(contest, number)
+    now = timezone.now()
+    context = {"contest": contest, "round": contest_round}
+    if not contest_services.round_is_open(contest_round, now) and request.method == "GET":
+        return render(request, "assessments/round_closed.html", context, status=403)
+    if not contest_services.may_enter(contest=contest, user=request.user):
+        return render(request, "assessments/round_closed.html", {**context, "not_eligible": True}, status=403)
+    units = contest.allowed_units.all() if contest.audience == Contest.Audience.RESTRICTED else None
+    form_kwargs = {"units": entrant_units(contest), "tiebreak_label": contest_round.tiebreak_question
+                   or _("How many entries will this round receive?")}
+    if request.method == "GET":
+        ticket = contest_services.entry_ticket(contest_round=contest_round, now=now)
+        data = contest_services.read_ticket(contest_round=contest_round, ticket=ticket, now=now)
+        form = EntrantForm(initial=_entrant_initial(request.user), **form_kwargs)
+        return render(request, "assessments/round_enter.html", {
+            **context, "form": form, "ticket": ticket, "items": _entry_items(contest_round, data),
+            "restricted_units": units})
+    ticket = request.POST.get("ticket", "")
+    form = EntrantForm(request.POST, **form_kwargs)
+    try:
+        data = contest_services.read_ticket(contest_round=contest_round, ticket=ticket, now=now)
+    except AssessmentError as error:
+        messages.error(request, error.message)
+        return redirect("assessments:round_enter", slug=slug, number=number)
+    items = _entry_items(contest_round, data, request.POST)
+    if form.is_valid():
+        try:
+            entry = contest_services.contest_entry_submit(
+                contest_round=contest_round, ticket=ticket,
+                responses={item["position"]: response_from_post(item, request.POST) for item in items},
+                prediction=form.cleaned_data["prediction"], full_name=form.cleaned_data["full_name"],
+                org_unit=form.cleaned_data["org_unit"], address=form.cleaned_data["address"],
+                phone=form.cleaned_data["phone"], email=form.cleaned_data["email"], user=request.user,
+                client_ip=client_ip(request), now=now)
+        except AssessmentError as error:
+            form.add_error(None, error.message)
+            status = error.status
+        else:
+            return redirect("assessments:entry_done", slug=slug, token=signing.dumps(entry.pk, salt=ENTRY_SALT))
+    else:
+        status = 400
+    return render(request, "assessments/round_enter.html", {
+        **context, "form": form, "ticket": ticket, "items": items, "restricted_units": units}, status=status)
+
+
+def entrant_units(contest: Contest):
+    units = OrgUnit.objects.filter(is_active=True).order_by("path")
+    if contest.audience == Contest.Audience.RESTRICTED:
+        condition = Q(pk__in=[])
+        for unit in contest.allowed_units.all():
+            condition |= Q(path__startswith=unit.path)
+        units = units.filter(condition)
+    return units
+
+
+def _entrant_initial(user) -> dict:
+    profile = profile_of(user)
+    if profile is None:
+        return {}
+    return {"full_name": profile.full_name, "org_unit": profile.org_unit_id, "phone": profile.phone,
+            "email": profile.email or user.email}
+
+
+ENTRY_SALT = "assessments.entry-done"
+
+
+def entry_done(request, slug: str, token: str):
+    contest = _contest(slug)
+    try:
+        entry_id = signing.loads(token, salt=ENTRY_SALT, max_age=7 * 24 * 3600)
+    except signing.BadSignature:
+        raise Http404 from None
+    entry = get_object_or_404(ContestEntry.objects.select_related("round", "entrant"), pk=entry_id,
+                              round__contest=contest)
+    return render(request, "assessments/entry_done.html", {
+        "contest": contest, "round": entry.round, "entry": entry, "rank": selectors.entry_rank(entry)})
+
+
+def round_leaderboard(request, slug: str, number: int):
+    contest = _contest(slug)
+    contest_round = _round(contest, number)
+    unit = None
+    if request.GET.get("unit"):
+        unit = OrgUnit.objects.filter(code=request.GET["unit"]).first()
+    return render(request, "assessments/leaderboard.html", {
+        "contest": contest, "round": contest_round, "unit": unit,
+        "rows": selectors.leaderboard(contest_round, org_unit=unit),
+        "standings": selectors.unit_standings(contest_round),
+        "actual": selectors.tiebreak_actual(contest_round), "rounds": selectors.contest_rounds(contest),
+    })
+
+
+# --- surveys ----------------------------------------------------------------------------------
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def survey_page(request, pk: int):
+    """A satisfaction survey; ``?subject=course:12`` names what is rated (set by the layer that links here)."""
+    survey = get_object_or_404(Survey, pk=pk)
+    subject = (request.GET.get("subject") or request.POST.get("subject") or "")[:100]
+    items = selectors.survey_items(survey)
+    context = {"survey": survey, "subject": subject, "scale": SCALE,
+               "rows": [{"item": item, "value": "", "error": ""} for item in items]}
+    if selectors.has_answered(request.user, survey, subject):
+        return render(request, "assessments/survey_done.html", context)
+    if not survey.is_active:
+        return render(request, "assessments/survey_done.html", {**context, "closed": True})
+    if request.method == "POST":
+        answers = {item.pk: request.POST.get(f"item{item.pk}", "") for item in items}
+        try:
+            services.survey_submit(survey=survey, user=request.user, answers=answers, subject_key=subject)
+        except AssessmentError as error:
+            messages.info(request, error.message)
+            return render(request, "assessments/survey_done.html", context)
+        except ValidationError as error:
+            errors = {int(key): value[0] for key, value in error.message_dict.items()}
+            context.update(has_errors=True, rows=[{"item": item, "value": answers[item.pk],
+                                                   "error": errors.get(item.pk, "")} for item in items])
+            return render(request, "assessments/survey.html", context, status=400)
+        return render(request, "assessments/survey_done.html", {**context, "thanks": True})
+    return render(request, "assessments/survey.html", context)

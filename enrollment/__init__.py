@@ -1,0 +1,1 @@
+"""Enrolments, progress (lesson visits, watched video coverage, quiz results) and course completion."""

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import api, views
+
+app_name = "enrollment"
+
+urlpatterns = [
+    path("", views.my_learning, name="my_learning"),
+    path("enrol/<int:course_id>/", views.enrol, name="enrol"),
+    path("withdraw/<int:enrollment_id>/", views.withdraw, name="withdraw"),
+]
+
+api_urlpatterns = [
+    path("heartbeat/", api.heartbeat, name="api_heartbeat"),
+    path("visit/", api.visit, name="api_visit"),
+    path("mine/", api.mine, name="api_mine"),
+]
