@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.decorators import api_view
 from rest_framework.exceptions import PermissionDenied
@@ -27,6 +28,7 @@ class HeartbeatResultSerializer(serializers.Serializer):
     position = serializers.FloatField()
 
 
+@extend_schema(request=HeartbeatSerializer, responses=HeartbeatResultSerializer)
 @api_view(["POST"])
 def heartbeat(request):
     """One watched interval from the player (about every 15 s while playing)."""
@@ -43,6 +45,11 @@ def heartbeat(request):
     return Response(HeartbeatResultSerializer(progress).data)
 
 
+@extend_schema(
+    request=inline_serializer("LessonVisit", {"lesson": serializers.IntegerField()}),
+    responses=inline_serializer("LessonVisitResult", {
+        "enrolled": serializers.BooleanField(),
+        "positions": serializers.DictField(child=serializers.FloatField())}))
 @api_view(["POST"])
 def visit(request):
     """The learner opened a lesson."""
@@ -54,6 +61,11 @@ def visit(request):
                      "positions": selectors.video_positions(request.user, lesson.pk)})
 
 
+@extend_schema(responses=inline_serializer("MyEnrollment", {
+    "course": serializers.IntegerField(), "title": serializers.CharField(), "status": serializers.CharField(),
+    "percent": serializers.IntegerField(), "due_date": serializers.DateField(allow_null=True),
+    "continue_url": serializers.CharField(), "completed_at": serializers.DateTimeField(allow_null=True)},
+    many=True))
 @api_view(["GET"])
 def mine(request):
     """My enrolments with progress."""

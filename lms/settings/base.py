@@ -311,6 +311,7 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "PREPROCESSING_HOOKS": ["lms.api_schema.only_platform_api"],
+    "ENUM_NAME_OVERRIDES": {"LearnerCategoryEnum": "people.models.Category"},
     # Swagger UI from the installed sidecar package: no CDN at run time.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
