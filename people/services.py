@@ -33,29 +33,23 @@ User = get_user_model()
 
 # --- roles ------------------------------------------------------------------
 
+def _crud(app_label: str, *models: str) -> list[str]:
+    """The view/add/change/delete permission names of ``models`` (by name: no import of other apps)."""
+    return [f"{app_label}.{action}_{model}" for model in models for action in ("view", "add", "change", "delete")]
+
+
+VIDEO_AUTHORING = _crud("media_pipeline", "video")
+ASSESSMENT_AUTHORING = _crud("assessments", "questioncategory", "question", "quiz", "contest", "contestround",
+                             "survey")
+
 ROLE_GROUPS: dict[str, tuple[str, list[str]]] = {
     # role -> (group name, "app_label.codename" permissions)
     Role.DEPARTMENT_ADMIN: ("Department admins", [
         "wagtailadmin.access_admin",
-        "people.view_orgunit", "people.add_orgunit", "people.change_orgunit", "people.delete_orgunit",
-        "people.view_profile", "people.add_profile", "people.change_profile", "people.delete_profile",
-        "people.view_roleassignment", "people.add_roleassignment", "people.change_roleassignment",
-        "people.delete_roleassignment",
+        *_crud("people", "orgunit", "profile", "roleassignment"),
         "people.view_rosterimport", "people.add_rosterimport",
-        "media_pipeline.view_video", "media_pipeline.add_video", "media_pipeline.change_video",
-        "media_pipeline.delete_video", "media_pipeline.manage_all_videos",
-        "assessments.view_questioncategory", "assessments.add_questioncategory",
-        "assessments.change_questioncategory", "assessments.delete_questioncategory",
-        "assessments.view_question", "assessments.add_question",
-        "assessments.change_question", "assessments.delete_question",
-        "assessments.view_quiz", "assessments.add_quiz",
-        "assessments.change_quiz", "assessments.delete_quiz",
-        "assessments.view_contest", "assessments.add_contest",
-        "assessments.change_contest", "assessments.delete_contest",
-        "assessments.view_contestround", "assessments.add_contestround",
-        "assessments.change_contestround", "assessments.delete_contestround",
-        "assessments.view_survey", "assessments.add_survey",
-        "assessments.change_survey", "assessments.delete_survey",
+        *VIDEO_AUTHORING, "media_pipeline.manage_all_videos",
+        *ASSESSMENT_AUTHORING,
     ]),
     Role.UNIT_MANAGER: ("Unit managers", [
         "wagtailadmin.access_admin",
@@ -63,23 +57,7 @@ ROLE_GROUPS: dict[str, tuple[str, list[str]]] = {
         "people.view_profile", "people.add_profile", "people.change_profile",
         "people.view_rosterimport", "people.add_rosterimport",
     ]),
-    Role.TRAINER: ("Trainers", [
-        "wagtailadmin.access_admin",
-        "media_pipeline.view_video", "media_pipeline.add_video", "media_pipeline.change_video",
-        "media_pipeline.delete_video",
-        "assessments.view_questioncategory", "assessments.add_questioncategory",
-        "assessments.change_questioncategory", "assessments.delete_questioncategory",
-        "assessments.view_question", "assessments.add_question",
-        "assessments.change_question", "assessments.delete_question",
-        "assessments.view_quiz", "assessments.add_quiz",
-        "assessments.change_quiz", "assessments.delete_quiz",
-        "assessments.view_contest", "assessments.add_contest",
-        "assessments.change_contest", "assessments.delete_contest",
-        "assessments.view_contestround", "assessments.add_contestround",
-        "assessments.change_contestround", "assessments.delete_contestround",
-        "assessments.view_survey", "assessments.add_survey",
-        "assessments.change_survey", "assessments.delete_survey",
-    ]),
+    Role.TRAINER: ("Trainers", ["wagtailadmin.access_admin", *VIDEO_AUTHORING, *ASSESSMENT_AUTHORING]),
 }
 
 
