@@ -95,8 +95,8 @@ class CourseViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = CourseFilter
 
     def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):  # schema generation: no action, no request
-            return published_courses()
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no request, maybe no tables
+            return CoursePage.objects.none()
         if self.action == "list":
             return catalog_courses()
         return published_courses()
