@@ -44,6 +44,12 @@ class Modality(models.TextChoices):
     IN_PERSON = "in_person", _("In person")
 
 
+class EnrolmentPolicy(models.TextChoices):
+    OPEN = "open", _("Open: anyone signed in may enrol")
+    APPROVAL = "approval", _("Restricted: a manager approves each request")
+    ASSIGNED = "assigned", _("By assignment only")
+
+
 class CourseLanguage(models.TextChoices):
     VIETNAMESE = "vi", _("Vietnamese")
     ENGLISH = "en", _("English")
@@ -111,6 +117,8 @@ class CoursePage(Page):
                                     on_delete=models.SET_NULL, related_name="+")
     trainers = ParentalManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("trainers"), blank=True,
                                        related_name="courses_taught")
+    enrolment_policy = models.CharField(_("enrolment"), max_length=16, choices=EnrolmentPolicy.choices,
+                                        default=EnrolmentPolicy.OPEN)
     counts_toward_target = models.BooleanField(
         _("counts toward the plan's training target"), default=True,
         help_text=_("Completing this course counts as trained in digital-transformation skills."))
@@ -129,6 +137,7 @@ class CoursePage(Page):
         FieldRowPanel([FieldPanel("topic"), FieldPanel("language"), FieldPanel("modality")]),
         FieldPanel("audience"),
         FieldRowPanel([FieldPanel("estimated_hours"), FieldPanel("counts_toward_target")]),
+        FieldPanel("enrolment_policy"),
         FieldPanel("cover_image"),
         FieldPanel("trainers", widget=forms.CheckboxSelectMultiple),
         MultiFieldPanel([

@@ -6,12 +6,14 @@ from django.core.exceptions import ValidationError
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.decorators import api_view
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
 from courses.models import LessonPage
 
 from . import selectors, services
+from .models import Attendance, TrainingSession
+from .selectors import activities as activity_reads
 
 
 class HeartbeatSerializer(serializers.Serializer):
@@ -74,3 +76,63 @@ def mine(request):
         "percent": row.percent, "due_date": row.enrollment.due_date, "continue_url": row.continue_url,
         "completed_at": row.enrollment.completed_at,
     } for row in selectors.my_learning(request.user)])
+
+
+class AttendanceRowSerializer(serializers.Serializer):
+    enrollment = serializers.IntegerField(source="enrollment_id")
+    full_name = serializers.CharField()
+    id_code = serializers.CharField()
+    unit = serializers.CharField()
+    present = serializers.BooleanField(allow_null=True)
+
+
+class AttendanceMarkSerializer(serializers.Serializer):
+    enrollment = serializers.IntegerField()
+    present = serializers.BooleanField()
+
+
+class AttendanceUpdateSerializer(serializers.Serializer):
+    marks = AttendanceMarkSerializer(many=True)
+
+
+def _session_for(request, pk: int) -> TrainingSession:
+    session = TrainingSession.objects.select_related("training_class__org_unit").filter(pk=pk).first()
+    if session is None or not services.can_run_class(request.user, session.training_class):
+        raise NotFound()
+    return session
+
+
+@extend_schema(responses=inline_serializer("TrainingSessionItem", {
+    "id": serializers.IntegerField(), "title": serializers.CharField(), "class_title": serializers.CharField(),
+    "modality": serializers.CharField(), "starts_at": serializers.DateTimeField(),
+    "ends_at": serializers.DateTimeField(), "place": serializers.CharField(),
+    "meeting_url": serializers.CharField()}, many=True))
+@api_view(["GET"])
+def sessions(request):
+    """Live and in-person sessions of the classes the caller trains or manages."""
+    classes = activity_reads.classes_visible(request.user).values("pk")
+    rows = (TrainingSession.objects.filter(training_class__in=classes).exclude(modality="online_self_paced")
+            .select_related("training_class").order_by("starts_at")[:500])
+    return Response([{"id": s.pk, "title": s.title, "class_title": s.training_class.title, "modality": s.modality,
+                      "starts_at": s.starts_at, "ends_at": s.ends_at, "place": s.place,
+                      "meeting_url": s.meeting_url} for s in rows])
+
+
+@extend_schema(methods=["GET"], responses=AttendanceRowSerializer(many=True))
+@extend_schema(methods=["POST"], request=AttendanceUpdateSerializer,
+               responses=inline_serializer("AttendanceSaved", {"changed": serializers.IntegerField()}))
+@api_view(["GET", "POST"])
+def session_attendance(request, pk: int):
+    """The attendance checklist of a session (trainer of the class or manager of its unit)."""
+    session = _session_for(request, pk)
+    if request.method == "GET":
+        return Response(AttendanceRowSerializer(activity_reads.session_attendance(session), many=True).data)
+    data = AttendanceUpdateSerializer(data=request.data)
+    data.is_valid(raise_exception=True)
+    marks = {m["enrollment"]: m["present"] for m in data.validated_data["marks"]}
+    try:
+        changed = services.attendance_record(by=request.user, session=session, marks=marks,
+                                             source=Attendance.Source.API)
+    except ValidationError as error:
+        return Response({"detail": " ".join(error.messages)}, status=status.HTTP_400_BAD_REQUEST)
+    return Response({"changed": changed})

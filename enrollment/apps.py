@@ -8,4 +8,4 @@ class EnrollmentConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import receivers  # noqa: F401  (listens to assessments' attempt_finished)
+        from . import receivers  # noqa: F401  (quiz results, claimed profiles, completions)

@@ -1,10 +1,20 @@
-"""Quiz results from assessments/ re-check the completion of the learner's enrolments."""
+"""What enrollment/ does when lower apps (or itself) report something.
+
+- assessments' ``attempt_finished``: re-check completion of the learner's enrolments;
+- a profile gets an account (people's Profile saved with a user): enrol it in the
+  courses assigned before it had one;
+- ``course_completed``: congratulate the learner (a task, on commit).
+"""
+from django.db import transaction
+from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from assessments.signals import attempt_finished
+from people.models import Profile
 
-from .models import Enrollment
-from .services import LIVE, completion_evaluate
+from .models import Assignment, Enrollment
+from .services import LIVE, assignments_materialise, completion_evaluate
+from .signals import course_completed
 
 
 @receiver(attempt_finished, dispatch_uid="enrollment_attempt_finished")
@@ -14,3 +24,17 @@ def on_attempt_finished(sender, attempt, **kwargs):
     for enrollment_id in Enrollment.objects.filter(user_id=attempt.user_id, status__in=LIVE).values_list(
             "pk", flat=True):
         completion_evaluate(enrollment_id=enrollment_id)
+
+
+@receiver(post_save, sender=Profile, dispatch_uid="enrollment_profile_claimed")
+def on_profile_saved(sender, instance: Profile, **kwargs):
+    if instance.user_id and Assignment.objects.filter(profile_id=instance.pk).exists():
+        profile_id = instance.pk
+        transaction.on_commit(lambda: assignments_materialise(profile_id=profile_id))
+
+
+@receiver(course_completed, dispatch_uid="enrollment_congratulate")
+def on_course_completed(sender, enrollment, **kwargs):
+    from .tasks import send_completion_email
+
+    send_completion_email.delay(enrollment.pk)

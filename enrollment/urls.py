@@ -8,10 +8,14 @@ urlpatterns = [
     path("", views.my_learning, name="my_learning"),
     path("enrol/<int:course_id>/", views.enrol, name="enrol"),
     path("withdraw/<int:enrollment_id>/", views.withdraw, name="withdraw"),
+    path("email/", views.email_preferences, name="email_preferences"),
+    path("email/stop/<str:token>/", views.email_stop, name="email_stop"),
 ]
 
 api_urlpatterns = [
     path("heartbeat/", api.heartbeat, name="api_heartbeat"),
     path("visit/", api.visit, name="api_visit"),
     path("mine/", api.mine, name="api_mine"),
+    path("sessions/", api.sessions, name="api_sessions"),
+    path("sessions/<int:pk>/attendance/", api.session_attendance, name="api_session_attendance"),
 ]

@@ -7,17 +7,16 @@ is rendered in the reader's language by ``describe_error``).
 """
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
+from lms.sheets import read_rows  # noqa: F401  (the roster import reads through it)
 from lms.text import fold, nfc
 
 from .models import Area, Category
@@ -118,32 +117,6 @@ def _cell_text(value) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return nfc(str(value))
-
-
-def read_rows(path: str | Path, name: str) -> Iterator[tuple[int, list]]:
-    """Yield (row number as the user sees it, raw cells), header first (row 1)."""
-    if name.lower().endswith((".xlsx", ".xlsm")):
-        from openpyxl import load_workbook
-
-        workbook = load_workbook(path, read_only=True, data_only=True)
-        try:
-            sheet = workbook.worksheets[0]
-            for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-                yield number, list(row)
-        finally:
-            workbook.close()
-        return
-    raw = Path(path).read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1258")  # Vietnamese Windows code page
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    for number, row in enumerate(csv.reader(io.StringIO(text), dialect), start=1):
-        yield number, row
 
 
 @dataclass

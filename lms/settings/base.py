@@ -188,6 +188,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "assessments-close-expired-attempts": {
         "task": "assessments.tasks.close_expired_attempts", "schedule": 60.0,
     },
+    # Learners whose course is due within a week get one reminder (hourly pass; each is sent once).
+    "enrollment-send-due-reminders": {"task": "enrollment.tasks.send_due_reminders", "schedule": 3600.0},
 }
 
 # --- auth -----------------------------------------------------------------

@@ -17,25 +17,67 @@ from assessments.selectors import best_result
 from courses.models import CoursePage, LessonPage
 from media_pipeline.models import Video
 
-from . import coverage as cov
-from .models import Enrollment, LessonProgress, VideoProgress
-from .signals import course_completed
+from .. import coverage as cov
+from ..models import (
+    ONLINE_MODALITIES, Attendance, Enrollment, LessonProgress, Modality, TrainingSession, VideoProgress,
+)
+from ..signals import completion_revoked, course_completed
 
 LIVE = (Enrollment.Status.ACTIVE, Enrollment.Status.COMPLETED)
 
 
+CURRENT = (Enrollment.Status.PENDING, Enrollment.Status.ACTIVE, Enrollment.Status.COMPLETED)
+
+
 def enroll(*, user, course: CoursePage) -> Enrollment:
-    """Self-enrolment in a published course (idempotent: the live enrolment is returned)."""
+    """Self-enrolment (idempotent: the current enrolment is returned).
+
+    Open courses enrol at once; restricted ones leave a request a manager approves;
+    courses taken by assignment only refuse.
+    """
     if not course.live:
         raise ValidationError(_("This course is not open."), code="not_open")
-    existing = Enrollment.objects.filter(user=user, course=course).exclude(status=Enrollment.Status.WITHDRAWN).first()
+    existing = Enrollment.objects.filter(user=user, course=course, status__in=CURRENT).first()
     if existing:
         return existing
+    policy = getattr(course, "enrolment_policy", "open")
+    if policy == "assigned":
+        raise ValidationError(_("This course is taken by assignment from your unit. Ask your manager."),
+                              code="assigned_only")
+    status = Enrollment.Status.PENDING if policy == "approval" else Enrollment.Status.ACTIVE
     try:
         with transaction.atomic():
-            return Enrollment.objects.create(user=user, course=course, status=Enrollment.Status.ACTIVE)
+            return Enrollment.objects.create(user=user, course=course, status=status)
     except IntegrityError:  # a double click: the other request created it
-        return Enrollment.objects.get(user=user, course=course, status__in=LIVE)
+        return Enrollment.objects.get(user=user, course=course, status__in=CURRENT)
+
+
+def enrollment_decide(*, enrollment_id: int, by, approve: bool) -> Enrollment:
+    """Approve or refuse a pending request (the caller checked the manager's scope)."""
+    with transaction.atomic():
+        enrollment = Enrollment.objects.select_for_update().get(pk=enrollment_id)
+        if enrollment.status != Enrollment.Status.PENDING:
+            raise ValidationError(_("This request has already been decided."), code="decided")
+        enrollment.status = Enrollment.Status.ACTIVE if approve else Enrollment.Status.REFUSED
+        enrollment.decided_by = by
+        enrollment.save(update_fields=["status", "decided_by"])
+    return enrollment
+
+
+def completion_revoke(*, enrollment_id: int, by, reason: str) -> Enrollment:
+    """Withdraw a recorded completion (it no longer counts in reports); history is kept."""
+    if not reason.strip():
+        raise ValidationError(_("Give the reason for revoking."), code="reason")
+    with transaction.atomic():
+        enrollment = Enrollment.objects.select_for_update().get(pk=enrollment_id)
+        if enrollment.status != Enrollment.Status.COMPLETED or enrollment.completion_revoked_at:
+            raise ValidationError(_("Only a recorded completion can be revoked."), code="not_completed")
+        enrollment.completion_revoked_at = timezone.now()
+        enrollment.completion_revoked_reason = reason.strip()[:255]
+        enrollment.decided_by = by
+        enrollment.save(update_fields=["completion_revoked_at", "completion_revoked_reason", "decided_by"])
+        transaction.on_commit(lambda: completion_revoked.send(sender=Enrollment, enrollment=enrollment))
+    return enrollment
 
 
 def withdraw(*, enrollment: Enrollment) -> Enrollment:
@@ -118,10 +160,40 @@ def _lesson_done(enrollment: Enrollment, lesson: LessonPage, threshold: int, vis
     return True
 
 
+def _attendance_rule(enrollment: Enrollment) -> tuple[bool, set[str]] | None:
+    """(rule met, modalities of the sessions attended) for an enrolment in a class with
+    live or in-person sessions; None when attendance plays no part."""
+    if enrollment.training_class_id is None:
+        return None
+    sessions = dict(TrainingSession.objects.filter(training_class_id=enrollment.training_class_id)
+                    .exclude(modality=Modality.ONLINE_SELF_PACED).values_list("pk", "modality"))
+    if not sessions:
+        return None
+    attended = set(Attendance.objects.filter(enrollment=enrollment, present=True, session_id__in=sessions)
+                   .values_list("session_id", flat=True))
+    needed = enrollment.training_class.min_attendance_percent
+    return len(attended) * 100 >= needed * len(sessions), {sessions[pk] for pk in attended}
+
+
+def _modality(kinds: set[str]) -> str:
+    if kinds <= set(ONLINE_MODALITIES):
+        return Modality.ONLINE_LIVE if Modality.ONLINE_LIVE in kinds else Modality.ONLINE_SELF_PACED
+    if kinds == {Modality.IN_PERSON}:
+        return Modality.IN_PERSON
+    return Modality.BLENDED
+
+
 def completion_evaluate(*, enrollment_id: int) -> Enrollment:
-    """Mark finished lessons and, when the course's rule is met, the course: once, idempotently."""
+    """Mark finished lessons and, when the course's rule is met, the course: once, idempotently.
+
+    The rule: every required lesson done (visited, videos watched to the course's
+    threshold, quizzes passed) and, for a learner in a class with live or
+    in-person sessions, the class's attendance share. The completion's modality
+    records how the training was held (self-paced lessons count as online).
+    """
     with transaction.atomic():
-        enrollment = Enrollment.objects.select_for_update().select_related("course").get(pk=enrollment_id)
+        enrollment = Enrollment.objects.select_for_update().select_related("course", "training_class") \
+            .get(pk=enrollment_id)
         if enrollment.status not in LIVE:
             return enrollment
         course = enrollment.course
@@ -136,10 +208,23 @@ def completion_evaluate(*, enrollment_id: int) -> Enrollment:
                 done.add(lesson.pk)
                 if progress[lesson.pk].completed_at is None:
                     LessonProgress.objects.filter(pk=progress[lesson.pk].pk).update(completed_at=now)
+        if enrollment.status != Enrollment.Status.ACTIVE:
+            return enrollment
         required = [lesson.pk for lesson in lessons if lesson.is_required]
-        if enrollment.status == Enrollment.Status.ACTIVE and required and set(required) <= done:
-            enrollment.status, enrollment.completed_at = Enrollment.Status.COMPLETED, now
-            enrollment.completion_modality = course.modality
-            enrollment.save(update_fields=["status", "completed_at", "completion_modality"])
-            transaction.on_commit(lambda: course_completed.send(sender=Enrollment, enrollment=enrollment))
+        attendance = _attendance_rule(enrollment)
+        if not required and attendance is None:
+            return enrollment  # nothing to complete yet (an in-person course before its class)
+        if required and not set(required) <= done:
+            return enrollment
+        kinds = {Modality.ONLINE_SELF_PACED} if required else set()
+        if attendance is not None:
+            met, attended = attendance
+            if not met:
+                return enrollment
+            kinds |= attended
+        enrollment.status, enrollment.completed_at = Enrollment.Status.COMPLETED, now
+        enrollment.completion_modality = _modality(kinds)
+        enrollment.counted_toward_target = course.counts_toward_target
+        enrollment.save(update_fields=["status", "completed_at", "completion_modality", "counted_toward_target"])
+        transaction.on_commit(lambda: course_completed.send(sender=Enrollment, enrollment=enrollment))
     return enrollment

@@ -1,11 +1,13 @@
 """Reads of the enrollment app: a learner's enrolments and progress, lesson states for outlines."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from courses.models import LessonPage
+from wagtail.models import Page
 
-from .models import Enrollment, LessonProgress, VideoProgress
+from courses.models import LessonPage, ModulePage
+
+from ..models import Enrollment, LessonProgress, VideoProgress
 
 LIVE = (Enrollment.Status.ACTIVE, Enrollment.Status.COMPLETED)
 
@@ -14,6 +16,14 @@ def live_enrollment(user, course) -> Enrollment | None:
     if not getattr(user, "is_authenticated", False):
         return None
     return Enrollment.objects.filter(user=user, course_id=course.pk, status__in=LIVE).first()
+
+
+def current_enrollment(user, course) -> Enrollment | None:
+    """The live enrolment or a pending request (what the course page shows)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Enrollment.objects.filter(user=user, course_id=course.pk,
+                                     status__in=(*LIVE, Enrollment.Status.PENDING)).first()
 
 
 def lesson_states(user, lesson_ids: list[int]) -> dict[int, str]:
@@ -34,11 +44,24 @@ def video_positions(user, lesson_id: int) -> dict[int, float]:
 
 
 @dataclass
+class ModuleProgress:
+    title: str
+    done: int
+    total: int
+
+    @property
+    def percent(self) -> int:
+        return int(self.done * 100 / self.total) if self.total else 0
+
+
+@dataclass
 class LearningRow:
     enrollment: Enrollment
     done: int
     total: int
     continue_url: str
+    modules: list[ModuleProgress] = field(default_factory=list)
+    extras: list = field(default_factory=list)  # HTML from higher apps (hook enrollment_learning_row)
 
     @property
     def percent(self) -> int:
@@ -47,15 +70,23 @@ class LearningRow:
 
 
 def my_learning(user) -> list[LearningRow]:
-    """The learner's live enrolments with their share of required lessons done."""
+    """The learner's current enrolments: share of required lessons done, per course and per module."""
     rows = []
     enrollments = Enrollment.objects.filter(user=user, status__in=(*LIVE, Enrollment.Status.PENDING)) \
-        .select_related("course", "last_lesson")
+        .select_related("course", "last_lesson", "training_class")
     for enrollment in enrollments:
-        lessons = list(LessonPage.objects.live().descendant_of(enrollment.course).filter(is_required=True)
-                       .only("pk", "url_path", "path", "depth"))
-        done = enrollment.lessons.filter(lesson__in=lessons, completed_at__isnull=False).count()
+        pages = list(Page.objects.live().descendant_of(enrollment.course).type(ModulePage, LessonPage)
+                     .order_by("path").specific())
+        lessons = [p for p in pages if isinstance(p, LessonPage) and p.is_required]
+        finished = set(enrollment.lessons.filter(lesson__in=lessons, completed_at__isnull=False)
+                       .values_list("lesson_id", flat=True))
+        modules = []
+        for module in (p for p in pages if isinstance(p, ModulePage)):
+            inside = [lesson for lesson in lessons if lesson.path.startswith(module.path)]
+            if inside:
+                modules.append(ModuleProgress(title=module.title, total=len(inside),
+                                              done=sum(1 for lesson in inside if lesson.pk in finished)))
         target = enrollment.last_lesson or (lessons[0] if lessons else None)
-        rows.append(LearningRow(enrollment=enrollment, done=done, total=len(lessons),
+        rows.append(LearningRow(enrollment=enrollment, done=len(finished), total=len(lessons), modules=modules,
                                 continue_url=target.url if target else enrollment.course.url))
     return rows
