@@ -3,11 +3,14 @@
 - assessments' ``attempt_finished``: re-check completion of the learner's enrolments;
 - a profile gets an account (people's Profile saved with a user): enrol it in the
   courses assigned before it had one;
-- ``course_completed``: congratulate the learner (a task, on commit).
+- ``course_completed``: congratulate the learner (a task, on commit);
+- a page published, unpublished or moved: forget cached lesson -> course facts.
 """
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
+from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from assessments.signals import attempt_finished
 from people.models import Profile
@@ -38,3 +41,13 @@ def on_course_completed(sender, enrollment, **kwargs):
     from .tasks import send_completion_email
 
     send_completion_email.delay(enrollment.pk)
+
+
+@receiver(page_published, dispatch_uid="enrollment_forget_lesson_published")
+@receiver(page_unpublished, dispatch_uid="enrollment_forget_lesson_unpublished")
+@receiver(post_page_move, dispatch_uid="enrollment_forget_lesson_moved")
+def forget_lesson_course(sender, instance, **kwargs):
+    """Heartbeats cache a lesson's course and its coverage threshold; publishing, unpublishing or
+    moving a lesson or any page above it forgets them."""
+    pks = instance.get_descendants(inclusive=True).values_list("pk", flat=True)
+    cache.delete_many([f"enrollment:lesson-course:{pk}" for pk in pks])

@@ -25,6 +25,15 @@ def home_page_after_flush(request):
         home_page_ensure()
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: ids are reused after a rollback, cached facts must not be."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture(scope="session", autouse=True)
 def remove_test_run_folder():
     """This run's database file and media folders go when the run ends."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -120,29 +121,63 @@ def lesson_requirements(lesson: LessonPage) -> tuple[list[int], list]:
     return videos, quizzes
 
 
+LESSON_CACHE_SECONDS = 300
+
+
+def _lesson_course(lesson_id: int) -> tuple[int, int] | None:
+    """(course id, video coverage threshold) of a live lesson, cached: heartbeats are the platform's
+    most frequent request, and a lesson's course changes only when an editor moves it (the cache
+    forgets within five minutes)."""
+    key = f"enrollment:lesson-course:{lesson_id}"
+    found = cache.get(key)
+    if found is None:
+        lesson = LessonPage.objects.live().filter(pk=lesson_id).only("path", "depth").first()
+        course = None
+        if lesson is not None:
+            course = CoursePage.objects.filter(path=lesson.path[:CoursePage.steplen * (lesson.depth - 2)]) \
+                .values_list("pk", "video_coverage_threshold").first()
+        found = list(course) if course else []
+        cache.set(key, found, LESSON_CACHE_SECONDS)
+    return tuple(found) if found else None
+
+
 def heartbeat(*, user, lesson_id: int, video_id: int, start: float, end: float, rate: float,
               now: float | None = None) -> VideoProgress:
-    """Merge one player heartbeat into the learner's coverage of a video, then re-check completion."""
-    lesson = LessonPage.objects.live().filter(pk=lesson_id).first()
-    if lesson is None:
+    """Merge one player heartbeat into the learner's coverage of a video.
+
+    Steady state costs two queries (the progress row, locked, and its update);
+    completion is re-checked only when this video's coverage crosses the course's
+    threshold, the one moment a heartbeat can change it.
+    """
+    lesson_course = _lesson_course(lesson_id)
+    if lesson_course is None:
         raise ValidationError(_("Unknown lesson."), code="lesson")
-    course_id = lesson.get_parent().get_parent().pk
-    enrollment = _live_enrollment(user, course_id)
-    video = Video.objects.filter(pk=video_id).only("pk", "duration_s").first()
-    if video is None:
-        raise ValidationError(_("Unknown video."), code="video")
+    course_id, threshold = lesson_course
     with transaction.atomic():
-        progress, _created = VideoProgress.objects.select_for_update().get_or_create(
-            enrollment=enrollment, lesson=lesson, video=video, defaults={"duration": video.duration_s})
-        state = cov.Coverage(duration=progress.duration or video.duration_s,
-                             intervals=[tuple(i) for i in progress.intervals],
+        progress = (VideoProgress.objects.select_for_update(of=("self",))
+                    .filter(enrollment__user=user, enrollment__course_id=course_id, enrollment__status__in=LIVE,
+                            lesson_id=lesson_id, video_id=video_id).first())
+        if progress is None:
+            enrollment = _live_enrollment(user, course_id)
+            video = Video.objects.filter(pk=video_id).only("pk", "duration_s").first()
+            if video is None:
+                raise ValidationError(_("Unknown video."), code="video")
+            progress, _created = VideoProgress.objects.select_for_update().get_or_create(
+                enrollment=enrollment, lesson_id=lesson_id, video=video, defaults={"duration": video.duration_s})
+        before = progress.coverage_percent
+        state = cov.Coverage(duration=progress.duration, intervals=[tuple(i) for i in progress.intervals],
                              last_heartbeat_at=progress.last_heartbeat_at, position=progress.position)
         cov.apply_heartbeat(state, start=start, end=end, rate=rate, now=time.time() if now is None else now)
         progress.intervals = [list(i) for i in state.intervals]
         progress.watched_seconds, progress.coverage_percent = state.watched_seconds, state.percent
         progress.position, progress.last_heartbeat_at = state.position, state.last_heartbeat_at
-        progress.save()
-    completion_evaluate(enrollment_id=enrollment.pk)
+        progress.updated_at = timezone.now()
+        VideoProgress.objects.filter(pk=progress.pk).update(
+            intervals=progress.intervals, watched_seconds=progress.watched_seconds,
+            coverage_percent=progress.coverage_percent, position=progress.position,
+            last_heartbeat_at=progress.last_heartbeat_at, updated_at=progress.updated_at)
+    if before < threshold <= progress.coverage_percent:
+        completion_evaluate(enrollment_id=progress.enrollment_id)
     return progress
 
 

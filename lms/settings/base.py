@@ -193,6 +193,9 @@ CELERY_BEAT_SCHEDULE: dict = {
 }
 
 # --- auth -----------------------------------------------------------------
+# Sessions read from the cache (Redis in production) and persist in the database: no session
+# query on most requests, and nobody is logged out when the cache is flushed.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
