@@ -12,7 +12,7 @@ from . import services, tasks
 from .forms import RosterUploadForm
 from .models import RosterImport
 from .roster import COLUMNS, column_label, describe_error, template_workbook
-from .selectors import is_department_admin, managed_paths, visible_profiles
+from .selectors import WITHOUT_OWN_ACCOUNT, is_department_admin, managed_paths, visible_profiles
 
 
 
@@ -40,7 +40,7 @@ def roster_index(request):
         "form": form, "jobs": _visible_jobs(request.user)[:20],
         "columns": [(str(label), header) for label, header, _aliases in COLUMNS.values()],
         "uninvited": visible_profiles(request.user).filter(
-            user__isnull=True, invited_at__isnull=True).exclude(email="").count(),
+            invited_at__isnull=True).filter(WITHOUT_OWN_ACCOUNT).exclude(email="").count(),
     })
 
 
@@ -71,7 +71,7 @@ def send_invitations(request):
     if not can_import(request.user):
         raise PermissionDenied
     pending = visible_profiles(request.user).filter(
-        user__isnull=True, invited_at__isnull=True).exclude(email="").count()
+        invited_at__isnull=True).filter(WITHOUT_OWN_ACCOUNT).exclude(email="").count()
     tasks.send_invitations.delay(request.user.pk)  # thousands of e-mails: never inside the request
     messages.success(request, _("%(count)s invitation e-mails are being sent.") % {"count": pending})
     return redirect("people_roster_index")

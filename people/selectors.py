@@ -16,6 +16,8 @@ from django.db.models import Q, QuerySet
 from .models import OrgUnit, Profile, Role, RoleAssignment
 
 MANAGING_ROLES = (Role.DEPARTMENT_ADMIN, Role.UNIT_MANAGER)
+# Profiles whose person has not signed in yet: no account, or one held for them (unusable password).
+WITHOUT_OWN_ACCOUNT = Q(user__isnull=True) | Q(user__password__startswith="!")
 
 
 def _minimal_paths(paths: Iterable[str]) -> list[str]:

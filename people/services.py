@@ -26,7 +26,7 @@ from lms.text import nfc
 
 from . import roster
 from .models import OrgUnit, Profile, Role, RoleAssignment, RosterImport
-from .selectors import managed_paths, visible_profiles
+from .selectors import WITHOUT_OWN_ACCOUNT, managed_paths, visible_profiles
 
 logger = logging.getLogger(__name__)
 User = get_user_model()
@@ -247,19 +247,42 @@ class AccountError(ValidationError):
 
 
 def _create_user_for_profile(profile: Profile, *, password: str, email: str = "") -> User:
-    if User.objects.filter(username__iexact=profile.id_code).exists():
+    held = profile.user if profile.user_id and not profile.user.has_usable_password() else None
+    if held is None and User.objects.filter(username__iexact=profile.id_code).exists():
         raise AccountError(_("An account with this ID code already exists. Log in or reset your password."),
                            code="exists")
-    user = User(username=profile.id_code, email=email or profile.email)
+    user = held or User(username=profile.id_code)
+    user.email = email or profile.email or user.email
     parts = profile.full_name.rsplit(" ", 1)
     user.first_name, user.last_name = (parts[-1], parts[0]) if len(parts) == 2 else (profile.full_name, "")
     user.set_password(password)
+    user.is_active = True
     user.save()
     profile.user = user
     if email:
         profile.email = email
     profile.save(update_fields=["user", "email", "updated_at"])
     return user
+
+
+def profile_account_hold(*, profile: Profile) -> User:
+    """An inactive account held for a rostered person who has not signed in yet, so a trainer can
+    enrol them in a class and record their in-person attendance. Claiming the profile or accepting
+    an invitation later turns it into their own account, with that history."""
+    if profile.user_id:
+        return profile.user
+    user = User(username=profile.id_code, email=profile.email, is_active=False)
+    user.set_unusable_password()
+    parts = profile.full_name.rsplit(" ", 1)
+    user.first_name, user.last_name = (parts[-1], parts[0]) if len(parts) == 2 else (profile.full_name, "")
+    user.save()
+    Profile.objects.filter(pk=profile.pk).update(user=user)
+    profile.user = user
+    return user
+
+
+def _has_own_account(profile: Profile) -> bool:
+    return bool(profile.user_id) and profile.user.has_usable_password()
 
 
 @transaction.atomic
@@ -274,7 +297,7 @@ def profile_claim(*, id_code: str, date_of_birth, password: str, email: str = ""
     if profile is None:
         raise AccountError(_("No roster entry matches this ID code and date of birth. "
                              "Check both, or ask your unit's manager."), code="no_match")
-    if profile.user_id:
+    if _has_own_account(profile):
         raise AccountError(_("This profile already has an account. Log in or reset your password."),
                            code="claimed")
     return _create_user_for_profile(profile, password=password, email=email)
@@ -296,7 +319,7 @@ def invitation_profile(token: str) -> Profile:
     profile = Profile.objects.filter(pk=data.get("profile"), is_active=True).first()
     if profile is None:
         raise AccountError(_("This invitation link is not valid."), code="invalid")
-    if profile.user_id:
+    if _has_own_account(profile):
         raise AccountError(_("This profile already has an account. Log in or reset your password."),
                            code="claimed")
     return profile
@@ -314,7 +337,7 @@ def invitations_send(*, profiles: Iterable[Profile]) -> int:
     records when, so a second click sends to nobody twice."""
     sent = 0
     for profile in profiles:
-        if profile.user_id or not profile.email:
+        if _has_own_account(profile) or not profile.email:
             continue
         link = settings.SITE_URL + reverse("people:invitation", args=[invitation_token(profile)])
         send_mail(
@@ -334,7 +357,7 @@ def invitations_send(*, profiles: Iterable[Profile]) -> int:
 def invitations_send_for(*, user_id: int) -> int:
     """Invite everyone in ``user_id``'s subtrees who has an e-mail, no account and no invitation yet."""
     user = User.objects.get(pk=user_id)
-    pending = visible_profiles(user).filter(user__isnull=True, invited_at__isnull=True).exclude(email="")
+    pending = visible_profiles(user).filter(invited_at__isnull=True).filter(WITHOUT_OWN_ACCOUNT).exclude(email="")
     return invitations_send(profiles=pending.iterator(chunk_size=500))
 
 

@@ -21,6 +21,7 @@ from lms import sheets
 from lms.text import fold
 from people.models import OrgUnit, Profile
 from people.selectors import can_manage_unit, visible_profiles
+from people.services import profile_account_hold
 
 from ..models import Assignment, Enrollment, TrainingClass
 from .progress import CURRENT
@@ -80,6 +81,9 @@ def assign(*, by, course: CoursePage, profiles, due_date: dt.date | None = None,
         Assignment.objects.filter(pk__in=changed).update(due_date=due_date)
         result.assigned = len(new) + len(changed)
         for profile in profiles:
+            if profile.user_id is None and training_class is not None:
+                # a class meets in person: its learners need an enrolment before they ever sign in
+                profile_account_hold(profile=profile)
             if profile.user_id is None:
                 result.waiting_for_account += 1
                 continue
@@ -110,7 +114,7 @@ def assign_by_unit(*, by, course: CoursePage, unit: OrgUnit, categories: list[st
     people = people.filter(org_unit__path__startswith=unit.path) if include_subtree else people.filter(org_unit=unit)
     if categories:
         people = people.filter(category__in=categories)
-    return assign(by=by, course=course, profiles=people.select_related(None).only("pk", "user_id"), due_date=due_date,
+    return assign(by=by, course=course, profiles=people.select_related(None), due_date=due_date,
                   training_class=training_class)
 
 

@@ -177,5 +177,32 @@ def test_completion_congratulates_unless_turned_off(people):
     for user in (huong, an):
         services.enroll(user=user, course=course)
         services.lesson_visit(user=user, lesson=lesson)
-    assert [m.to for m in mail.outbox] == [["huong@xa.vn"]]
-    assert "Chúc mừng" in mail.outbox[0].subject
+    congratulations = [m for m in mail.outbox if m.subject.startswith("Chúc mừng")]
+    assert [m.to for m in congratulations] == [["huong@xa.vn"]]
+
+
+@pytest.mark.django_db
+def test_a_class_enrols_people_who_never_signed_in_and_claiming_keeps_their_history(
+        people, tanan_manager, trainer, province, in_person_course):
+    from people.services import profile_claim
+
+    # given a person on the roster without an account, put in an in-person class
+    uoc = people["uoc"]
+    uoc.date_of_birth = dt.date(1980, 5, 17)
+    uoc.save()
+    today = timezone.localdate()
+    klass = services.class_create(by=tanan_manager, course=in_person_course, title="Lớp Tân An",
+                                  org_unit=province["tanan"], starts_on=today, ends_on=today, trainer=trainer)
+    session = services.session_create(by=trainer, training_class=klass, title="Buổi 1", modality="in_person",
+                                      starts_at=timezone.now(), ends_at=timezone.now(), place="Nhà văn hóa thôn 2")
+    result = services.assign(by=tanan_manager, course=in_person_course, profiles=[uoc], training_class=klass)
+    assert result.waiting_for_account == 0 and len(result.enrolled) == 1
+    enrollment = Enrollment.objects.get(pk=result.enrolled[0])
+    assert not enrollment.user.is_active and not enrollment.user.has_usable_password()
+    # when the trainer records them present, the training is completed
+    services.attendance_record(by=trainer, session=session, marks={enrollment.pk: True})
+    assert Enrollment.objects.get(pk=enrollment.pk).status == "completed"
+    # then claiming the profile turns the held account into theirs, with that completion
+    user = profile_claim(id_code=uoc.id_code, date_of_birth=dt.date(1980, 5, 17), password="Mat-khau-2026!")
+    assert user.pk == enrollment.user_id and user.is_active and user.check_password("Mat-khau-2026!")
+    assert Enrollment.objects.get(user=user).status == "completed"

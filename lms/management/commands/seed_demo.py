@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 
 from assessments.demo import seed_assessments
 from courses.demo import seed_courses
+from enrollment.demo import seed_training
 from media_pipeline.demo import seed_media
 from people.demo import seed_people
 
@@ -26,6 +27,7 @@ class Command(BaseCommand):
         for label, url in seed_assessments().items():
             self.stdout.write(f"{label}: {url}")
         seed_courses()
+        seed_training()
         self.stdout.write(self.style.SUCCESS(_("Demo content is ready. Logins:")))
         for login, password, role in logins:
             self.stdout.write(f"  {role:<18} {login:<16} {password}")
