@@ -9,6 +9,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from assessments import api as assessments_api
+from certificates.urls import api_urlpatterns as certificates_api_urlpatterns
 from courses import api as courses_api
 from enrollment.urls import api_urlpatterns as enrollment_api_urlpatterns
 from people import api as people_api
@@ -32,8 +33,10 @@ urlpatterns = [
     path("accounts/", include("people.urls")),
     path("assessments/", include("assessments.urls")),
     path("api/v1/enrollment/", include((enrollment_api_urlpatterns, "enrollment_api"))),
+    path("api/v1/certificates/", include((certificates_api_urlpatterns, "certificates_api"))),
     path("api/v1/", include(router.urls)),
     path("learning/", include("enrollment.urls")),
+    path("", include("certificates.urls")),
     path("", include("media_pipeline.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

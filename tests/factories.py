@@ -178,3 +178,29 @@ def make_ready_video(clip, folder, title="Bài giảng: chuyển đổi số"):
                          content="WEBVTT\n\n00:00:00.000 --> 00:00:03.000\nXin chào các học viên.\n".encode(),
                          is_default=True)
     return video
+
+
+# --- certificates -----------------------------------------------------------------
+
+def make_completed_enrollment(user, course=None, training_class=None, **course_fields):
+    """A completed enrolment through the real services: a course with one required reading lesson,
+    enrolled and visited (the visit completes it)."""
+    from courses.models import LessonPage
+    from enrollment import services as enrollment_services
+
+    if course is None:
+        course = make_course(make_catalog(), **course_fields)
+    lesson = LessonPage.objects.descendant_of(course).first() or make_lesson(make_module(course), title="Bài đọc")
+    enrollment = enrollment_services.enroll(user=user, course=course)
+    if training_class is not None:
+        type(enrollment).objects.filter(pk=enrollment.pk).update(training_class=training_class)
+    enrollment_services.lesson_visit(user=user, lesson=lesson)
+    enrollment.refresh_from_db()
+    return enrollment
+
+
+def make_certificate_template(unit, **fields):
+    from certificates.models import CertificateTemplate
+
+    fields.setdefault("name", f"Mẫu {next(_seq)}")
+    return CertificateTemplate.objects.create(issuing_unit=unit, **fields)

@@ -227,7 +227,7 @@ def completion_evaluate(*, enrollment_id: int) -> Enrollment:
     records how the training was held (self-paced lessons count as online).
     """
     with transaction.atomic():
-        enrollment = Enrollment.objects.select_for_update().select_related("course", "training_class") \
+        enrollment = Enrollment.objects.select_for_update(of=("self",)).select_related("course", "training_class") \
             .get(pk=enrollment_id)
         if enrollment.status not in LIVE:
             return enrollment

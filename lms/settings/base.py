@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "media_pipeline",
     "courses",
     "enrollment",
+    "certificates",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -226,6 +227,15 @@ OTP_TOTP_ISSUER = WAGTAIL_SITE_NAME
 CLAIM_ATTEMPTS_PER_HOUR = env_int("CLAIM_ATTEMPTS_PER_HOUR", 10)
 # Contest entries accepted per client address per hour (flood protection).
 CONTEST_ENTRIES_PER_IP_PER_HOUR = env_int("CONTEST_ENTRIES_PER_IP_PER_HOUR", 30)
+
+# --- certificates ---------------------------------------------------------
+# Ed25519 key that signs exported Open Badges 3.0 credentials; generated on first use when
+# missing. Several servers must share one key file (a mounted secret).
+CERTIFICATE_SIGNING_KEY_FILE = env("CERTIFICATE_SIGNING_KEY_FILE", str(VAR_DIR / "keys" / "certificates-ed25519.pem"))
+CERTIFICATE_NUMBER_PREFIX = env("CERTIFICATE_NUMBER_PREFIX", "STP")  # numbers: STP-2026-000123
+CERTIFICATE_ISSUER_NAME = env("CERTIFICATE_ISSUER_NAME", WAGTAIL_SITE_NAME)
+# Unknown or altered verification codes accepted per client address per hour (guessing).
+CERTIFICATE_VERIFY_MISSES_PER_HOUR = env_int("CERTIFICATE_VERIFY_MISSES_PER_HOUR", 20)
 
 # --- search ---------------------------------------------------------------
 # Wagtail's database backend: SQLite FTS5 on the embedded shape, PostgreSQL full text

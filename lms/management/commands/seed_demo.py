@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.contrib.auth import get_user_model
 
 from assessments.demo import seed_assessments
+from certificates.demo import seed_certificates
 from courses.demo import seed_courses
 from enrollment.demo import seed_training
 from media_pipeline.demo import seed_media
@@ -28,6 +29,8 @@ class Command(BaseCommand):
             self.stdout.write(f"{label}: {url}")
         seed_courses()
         seed_training()
+        seed_certificates()
+        self.stdout.write(_("Training targets report: %(url)s") % {"url": "/reports/"})
         self.stdout.write(self.style.SUCCESS(_("Demo content is ready. Logins:")))
         for login, password, role in logins:
             self.stdout.write(f"  {role:<18} {login:<16} {password}")

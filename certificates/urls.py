@@ -1,0 +1,20 @@
+from django.urls import path
+
+from . import api, views
+
+app_name = "certificates"
+
+urlpatterns = [
+    path("certificates/", views.mine, name="mine"),
+    path("certificates/<int:pk>/pdf/", views.download, name="download"),
+    path("certificates/<int:pk>/openbadge.jwt", views.openbadge, name="openbadge"),
+    path("verify/issuer.json", views.issuer, name="issuer"),
+    path("verify/jwks.json", views.jwks, name="jwks"),
+    path("verify/revocation-list.jwt", views.status_list, name="status_list"),
+    path("verify/<str:code>/", views.verify, name="verify"),
+]
+
+api_urlpatterns = [
+    path("verify/<str:code>/", api.verify, name="api_verify"),
+    path("mine/", api.mine, name="api_mine"),
+]

@@ -1,0 +1,111 @@
+"""Learner pages (My certificates, downloads) and the public verification page.
+
+The verification page needs no JavaScript and no login; it shows the facts
+stored when the certificate was issued, never anything read from a PDF.
+"""
+from __future__ import annotations
+
+import json
+import unicodedata
+from urllib.parse import quote
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from . import openbadges, ratelimit, selectors, services
+from .models import Certificate
+
+
+def content_disposition(filename: str, *, inline: bool = False) -> str:
+    """RFC 6266 with an ASCII fallback and the exact UTF-8 name (RFC 5987 ``filename*``)."""
+    ascii_name = "".join(ch for ch in unicodedata.normalize("NFD", filename.replace("đ", "d").replace("Đ", "D"))
+                         if not unicodedata.combining(ch)).encode("ascii", "replace").decode().replace("?", "_")
+    ascii_name = ascii_name.replace('"', "")
+    kind = "inline" if inline else "attachment"
+    return f"{kind}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+def pdf_response(certificate: Certificate, *, inline: bool = False) -> HttpResponse:
+    if not certificate.pdf or not certificate.pdf.storage.exists(certificate.pdf.name):
+        services.pdf_store(certificate)  # lost or never finished: rendered again from the frozen facts
+    with certificate.pdf.open("rb") as handle:
+        response = HttpResponse(handle.read(), content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition(selectors.pdf_filename(certificate), inline=inline)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def mine(request):
+    return render(request, "certificates/mine.html", {
+        "certificates": [(c, selectors.verify_url(c.code)) for c in selectors.my_certificates(request.user)]})
+
+
+def _own_valid(request, pk: int) -> Certificate:
+    certificate = selectors.learner_certificate(request.user, pk)
+    if certificate is None:  # someone else's certificate does not exist for this learner
+        raise Http404
+    return certificate
+
+
+@login_required
+def download(request, pk: int):
+    certificate = _own_valid(request, pk)
+    if not certificate.is_valid:
+        return render(request, "certificates/unavailable.html", {"certificate": certificate}, status=410)
+    return pdf_response(certificate)
+
+
+@login_required
+def openbadge(request, pk: int):
+    """The learner's certificate as a signed Open Badges 3.0 credential (VC-JWT) to carry elsewhere."""
+    certificate = _own_valid(request, pk)
+    if not certificate.is_valid:
+        return render(request, "certificates/unavailable.html", {"certificate": certificate}, status=410)
+    token = openbadges.credential_jwt(certificate, selectors.verify_url(certificate.code))
+    response = HttpResponse(token, content_type="application/vc+jwt")
+    response["Content-Disposition"] = content_disposition(f"{certificate.number}.openbadge.jwt")
+    return response
+
+
+@never_cache
+@require_GET
+def verify(request, code: str):
+    if ratelimit.is_blocked(request):
+        return render(request, "certificates/rate_limited.html", status=429)
+    certificate = selectors.by_code(code)
+    if certificate is None:
+        ratelimit.record_miss(request)
+    response = render(request, "certificates/verify.html", {
+        "certificate": certificate,
+        "replacement_url": (selectors.verify_url(certificate.replaced_by.code)
+                            if certificate is not None and hasattr(certificate, "replaced_by") else ""),
+    }, status=200 if certificate else 404)
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def _json(data: dict, content_type: str = "application/json") -> HttpResponse:
+    return HttpResponse(json.dumps(data, ensure_ascii=False, indent=2), content_type=content_type)
+
+
+@require_GET
+def issuer(request):
+    """The issuer's Open Badges profile (the ``issuer.id`` of every credential)."""
+    return _json(openbadges.issuer_profile())
+
+
+@require_GET
+def jwks(request):
+    """The issuer's public key (JWK Set), for anyone who verifies an exported credential."""
+    return _json({"keys": [openbadges.public_jwk()]}, "application/jwk-set+json")
+
+
+@never_cache
+@require_GET
+def status_list(request):
+    """The signed revocation list (Bitstring Status List) that exported credentials point at."""
+    return HttpResponse(openbadges.status_list_jwt(selectors.revoked_indices()), content_type="application/vc+jwt")

@@ -1,0 +1,117 @@
+"""Wagtail admin (templates with a PDF preview, certificate pages) and the links certificates/
+adds to enrollment's "My learning" page through its hooks (enrollment never imports this app)."""
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.template.loader import render_to_string
+from django.urls import path, reverse
+from django.utils.functional import lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import FieldPanel, HelpPanel, MultiFieldPanel, ObjectList
+from wagtail.permissions import register_permission_policy
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import DeleteView, EditView, HistoryView, InspectView, SnippetViewSet, UsageView
+
+from . import admin_views, selectors
+from .forms import CertificateTemplateForm
+from .models import PLACEHOLDERS, CertificateTemplate
+from .permissions import ManagedUnitPolicy
+
+
+def _placeholder_help() -> str:
+    items = "".join(f"<li><code>{{{name}}}</code> — {label}</li>" for name, label in PLACEHOLDERS.items())
+    return f"<p>{_('Placeholders the body text may use:')}</p><ul>{items}</ul>"
+
+
+TEMPLATE_POLICY = ManagedUnitPolicy(CertificateTemplate, "issuing_unit")
+
+
+def _scoped(view_class):
+    """A view whose object must lie in the editor's units (Wagtail checks only the model permission)."""
+
+    class Scoped(view_class):
+        def get_object(self, *args, **kwargs):
+            obj = super().get_object(*args, **kwargs)
+            if not TEMPLATE_POLICY.user_has_permission_for_instance(self.request.user, "change", obj):
+                raise PermissionDenied
+            return obj
+
+    Scoped.__name__ = f"Scoped{view_class.__name__}"
+    return Scoped
+
+
+class CertificateTemplateViewSet(SnippetViewSet):
+    model = CertificateTemplate
+    icon = "doc-full-inverse"
+    menu_label = gettext_lazy("Certificate templates")
+    menu_order = 320
+    add_to_admin_menu = True
+    list_display = ["name", "course", "training_class", "issuing_unit", "orientation", "updated_at"]
+    search_fields = ["name", "title"]
+    edit_handler = ObjectList([
+        MultiFieldPanel([FieldPanel("name"), FieldPanel("course"), FieldPanel("training_class"),
+                         FieldPanel("issuing_unit")], heading=gettext_lazy("Where it applies")),
+        MultiFieldPanel([FieldPanel("title"), FieldPanel("body"), HelpPanel(content=lazy(_placeholder_help, str)()),
+                         FieldPanel("decision_number"), FieldPanel("number_prefix")],
+                        heading=gettext_lazy("Text")),
+        MultiFieldPanel([FieldPanel("place"), FieldPanel("signer_title"), FieldPanel("signer_name"),
+                         FieldPanel("signature_image"), FieldPanel("seal_image")],
+                        heading=gettext_lazy("Signature")),
+        MultiFieldPanel([FieldPanel("orientation"), FieldPanel("background_image"),
+                         FieldPanel("show_national_motto")], heading=gettext_lazy("Layout")),
+    ], base_form_class=CertificateTemplateForm)
+
+    edit_view_class = _scoped(EditView)
+    delete_view_class = _scoped(DeleteView)
+    inspect_view_class = _scoped(InspectView)
+    history_view_class = _scoped(HistoryView)
+    usage_view_class = _scoped(UsageView)
+
+    def get_queryset(self, request):
+        return TEMPLATE_POLICY.instances_user_has_any_permission_for(request.user, ["view"]).select_related(
+            "course", "training_class", "issuing_unit")
+
+
+register_permission_policy(CertificateTemplate, TEMPLATE_POLICY)
+register_snippet(CertificateTemplateViewSet)
+
+
+@hooks.register("register_admin_urls")
+def certificate_admin_urls():
+    return [
+        path("certificates/", admin_views.certificate_index, name="certificates_admin_index"),
+        path("certificates/issue/", admin_views.bulk_issue, name="certificates_admin_bulk"),
+        path("certificates/zip/", admin_views.download_zip, name="certificates_admin_zip"),
+        path("certificates/<int:pk>/", admin_views.certificate_detail, name="certificates_admin_detail"),
+        path("certificates/<int:pk>/pdf/", admin_views.certificate_pdf, name="certificates_admin_pdf"),
+        path("certificates/<int:pk>/revoke/", admin_views.certificate_revoke, name="certificates_admin_revoke"),
+        path("certificates/<int:pk>/reissue/", admin_views.certificate_reissue, name="certificates_admin_reissue"),
+    ]
+
+
+class CertificatesMenuItem(MenuItem):
+    def is_shown(self, request):
+        return admin_views.can_see(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def certificates_menu_item():
+    return CertificatesMenuItem(gettext_lazy("Certificates"), reverse("certificates_admin_index"),
+                                icon_name="doc-full", order=310)
+
+
+@hooks.register("enrollment_learning_row")
+def learning_row(request, enrollment) -> str:
+    """A "Download certificate" link on the enrolment's row of My learning."""
+    certificate = selectors.current_certificate(enrollment.pk)
+    if certificate is None or certificate.learner_id != request.user.pk:
+        return ""
+    return render_to_string("certificates/learning_row.html", {"certificate": certificate}, request=request)
+
+
+@hooks.register("enrollment_learning_links")
+def learning_links(request):
+    return [(_("My certificates"), reverse("certificates:mine"))]

@@ -1,0 +1,147 @@
+"""The Wagtail admin: templates with a PDF preview, the scoped list, revoke, re-issue, bulk issue, ZIP."""
+import datetime as dt
+import io
+import zipfile
+
+import pytest
+from django.urls import reverse
+
+from certificates import services
+from certificates.models import Certificate, CertificateTemplate
+from enrollment.models import TrainingClass
+from people.models import Role
+from tests.factories import make_certificate_template, make_completed_enrollment, make_profile, make_staff, make_user
+
+from .helpers import pdf_text
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def manager(client, province):
+    """A unit manager of Xã Đắk Ơ (and the hamlet below it)."""
+    user = make_staff(Role.UNIT_MANAGER, province["dako"], username="dako.manager")
+    client.force_login(user)
+    return user
+
+
+@pytest.fixture
+def certificates(learner, other_learner, course):
+    """Hường lives in the hamlet of Đắk Ơ (in scope), Ước in Tân An (out of scope)."""
+    return {
+        "mine": services.certificate_issue(enrollment_id=make_completed_enrollment(learner, course).pk),
+        "other": services.certificate_issue(enrollment_id=make_completed_enrollment(other_learner, course).pk),
+    }
+
+
+def test_the_list_shows_only_certificates_in_the_managers_units(client, manager, certificates):
+    html = client.get(reverse("certificates_admin_index")).content.decode()
+    assert certificates["mine"].number in html and certificates["other"].number not in html
+    other = certificates["other"].pk
+    assert client.get(reverse("certificates_admin_detail", args=[other])).status_code == 404
+    assert client.get(reverse("certificates_admin_pdf", args=[other])).status_code == 404
+    client.post(reverse("certificates_admin_revoke", args=[other]), {"reason": "x"})
+    assert Certificate.objects.get(pk=other).status == Certificate.Status.VALID
+
+
+def test_a_learner_sees_no_certificate_admin(client, learner, certificates):
+    client.force_login(learner)
+    response = client.get(reverse("certificates_admin_index"))
+    assert response.status_code in (302, 403)
+
+
+def test_revoke_from_the_admin_with_a_reason(client, manager, certificates):
+    mine = certificates["mine"]
+    response = client.post(reverse("certificates_admin_revoke", args=[mine.pk]), {"reason": "Gian lận khi thi"})
+    assert response.status_code == 302
+    mine.refresh_from_db()
+    assert (mine.status, mine.revoked_reason, mine.revoked_by) == ("revoked", "Gian lận khi thi", manager)
+    # an empty reason is refused with a message and changes nothing
+    fresh = certificates["mine"]
+    response = client.post(reverse("certificates_admin_revoke", args=[fresh.pk]), {"reason": ""}, follow=True)
+    assert "Hãy nêu lý do thu hồi." in response.content.decode()
+
+
+def test_reissue_from_the_admin_after_a_name_correction(client, manager, certificates):
+    mine = certificates["mine"]
+    detail = client.get(reverse("certificates_admin_detail", args=[mine.pk]))
+    assert detail.context["reissue_form"].initial["learner_name"] == "Nguyễn Thị Hường"
+
+    response = client.post(reverse("certificates_admin_reissue", args=[mine.pk]),
+                           {"learner_name": "  Nguyễn   Thị Hương ", "reason": "Hồ sơ ghi sai tên"})
+
+    new = Certificate.objects.get(replaces=mine)
+    assert response["Location"] == reverse("certificates_admin_detail", args=[new.pk])
+    assert new.learner_name == "Nguyễn Thị Hương" and new.issued_by == manager
+    assert "Nguyễn Thị Hương" in pdf_text(new.pdf.read())
+    mine.refresh_from_db()
+    assert mine.status == Certificate.Status.SUPERSEDED
+    html = client.get(reverse("certificates_admin_detail", args=[new.pk])).content.decode()
+    assert mine.number in html  # the history
+
+
+def test_bulk_issue_for_a_class_from_the_admin(client, manager, province, course):
+    training_class = TrainingClass.objects.create(course=course, title="Lớp Đắk Ơ", org_unit=province["dako"],
+                                                  starts_on=dt.date(2026, 5, 1), ends_on=dt.date(2026, 5, 2))
+    outside = TrainingClass.objects.create(course=course, title="Lớp Tân An", org_unit=province["tanan"],
+                                           starts_on=dt.date(2026, 5, 1), ends_on=dt.date(2026, 5, 2))
+    for n in range(2):
+        user = make_user()
+        make_profile(province["dako"], f"Hà Thị Mai {n}", user=user)
+        make_completed_enrollment(user, course, training_class=training_class)
+
+    form = client.get(reverse("certificates_admin_bulk")).context["form"]
+    assert list(form.fields["training_class"].queryset) == [training_class]
+    refused = client.post(reverse("certificates_admin_bulk"), {"training_class": outside.pk})
+    assert refused.status_code == 200 and refused.context["form"].errors
+    response = client.post(reverse("certificates_admin_bulk"), {"training_class": training_class.pk})
+
+    assert response.status_code == 302
+    assert Certificate.objects.filter(enrollment__training_class=training_class).count() == 2
+
+
+def test_the_zip_holds_the_listed_pdfs_with_vietnamese_names(client, manager, certificates):
+    response = client.get(reverse("certificates_admin_zip"))
+    assert response.streaming and response["Content-Type"] == "application/zip"
+    assert "filename*=UTF-8''gi%E1%BA%A5y" in response["Content-Disposition"]
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    mine = certificates["mine"]
+    assert archive.namelist() == [f"Giấy chứng nhận {mine.number} - Nguyễn Thị Hường.pdf"]
+    assert archive.read(archive.namelist()[0]) == mine.pdf.open("rb").read()
+    assert archive.testzip() is None
+
+
+def test_template_admin_is_scoped_and_previews_a_pdf(client, manager, province, course):
+    mine = make_certificate_template(province["dako"], name="Mẫu xã Đắk Ơ", course=course, signer_name="Y Bhăm")
+    theirs = make_certificate_template(province["tanan"], name="Mẫu xã Tân An")
+
+    listing = client.get(reverse("wagtailsnippets_certificates_certificatetemplate:list")).content.decode()
+    assert "Mẫu xã Đắk Ơ" in listing and "Mẫu xã Tân An" not in listing
+    edit = client.get(reverse("wagtailsnippets_certificates_certificatetemplate:edit", args=[mine.pk]))
+    assert edit.status_code == 200
+    assert sorted(u.code for u in edit.context["form"].fields["issuing_unit"].queryset) == ["THON-3", "XA-DAKO"]
+    assert client.get(reverse("wagtailsnippets_certificates_certificatetemplate:edit",
+                              args=[theirs.pk])).status_code == 302
+
+    # Wagtail's preview: post the form, then fetch the rendered preview
+    preview_url = reverse("wagtailsnippets_certificates_certificatetemplate:preview_on_edit", args=[mine.pk])
+    data = {"name": mine.name, "course": course.pk, "training_class": "", "issuing_unit": province["dako"].pk,
+            "title": "GIẤY CHỨNG NHẬN", "body": "Học viên {learner_name} hoàn thành {course}.",
+            "decision_number": "", "number_prefix": "DAKO", "place": "Đắk Ơ", "signer_name": "Y Bhăm",
+            "signer_title": "Chủ tịch", "orientation": "landscape", "show_national_motto": "on"}
+    assert client.post(preview_url, data).json()["is_valid"] is True
+    preview = client.get(preview_url)
+    assert preview["Content-Type"] == "application/pdf"
+    text = " ".join(pdf_text(preview.content).split())
+    assert "Học viên Nguyễn Thị Hường hoàn thành Chuyển đổi số" in text and "MẪU" in text and "Y Bhăm" in text
+
+
+def test_a_bad_placeholder_is_refused_in_the_admin_form(client, manager, province):
+    data = {"name": "Mẫu", "course": "", "training_class": "", "issuing_unit": province["dako"].pk,
+            "title": "GIẤY CHỨNG NHẬN", "body": "Chào {ten_hoc_vien}", "decision_number": "",
+            "number_prefix": "DAKO", "place": "", "signer_name": "", "signer_title": "",
+            "orientation": "landscape"}
+    response = client.post(reverse("wagtailsnippets_certificates_certificatetemplate:add"), data)
+    assert response.status_code == 200
+    assert "{ten_hoc_vien}" in " ".join(response.context["form"].errors["body"])
+    assert not CertificateTemplate.objects.exists()
