@@ -28,7 +28,7 @@ def _course_form(**overrides):
         "summary": "Những quy định pháp luật mới về chuyển đổi số.", "objectives": rich_text("<p>Nắm vững</p>"),
         "topic": "digital_transformation", "language": "vi", "modality": "online",
         "audience": ["cbccvc", "legal_reporter"], "estimated_hours": "4", "counts_toward_target": "on",
-        "video_coverage_threshold": "90", "quiz_pass_percent": "",
+        "video_coverage_threshold": "90", "quiz_pass_percent": "", "enrolment_policy": "open",
         "comments-TOTAL_FORMS": "0", "comments-INITIAL_FORMS": "0", "comments-MIN_NUM_FORMS": "0",
         "comments-MAX_NUM_FORMS": "1000",
     }
