@@ -16,9 +16,15 @@ from tests.factories import make_staff, make_unit
 pytestmark = pytest.mark.django_db
 
 
-def stored_files() -> list[Path]:
+def stored_files() -> set[Path]:
     root = Path(settings.MEDIA_ROOT)
-    return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
+    return {p for p in root.rglob("*") if p.is_file()} if root.exists() else set()
+
+
+@pytest.fixture
+def files_before():
+    # other tests in the same run may have left their own files (certificates, ...)
+    return stored_files()
 
 
 def create(path: Path, name: str):
@@ -31,16 +37,16 @@ def create(path: Path, name: str):
      "not_video"),
     ("bai-giang.mp4", b"", "empty"),
 ])
-def test_refused_before_anything_is_stored(tmp_path, name, content, code):
+def test_refused_before_anything_is_stored(tmp_path, files_before, name, content, code):
     path = tmp_path / name
     path.write_bytes(content)
     with pytest.raises(MediaError) as error:
         create(path, name)
     assert error.value.code == code
-    assert Video.objects.count() == 0 and stored_files() == []
+    assert Video.objects.count() == 0 and stored_files() == files_before
 
 
-def test_truncated_mp4_is_refused_as_damaged(clip_720p, tmp_path):
+def test_truncated_mp4_is_refused_as_damaged(clip_720p, tmp_path, files_before):
     data = clip_720p.read_bytes()
     path = tmp_path / "cut.mp4"
     path.write_bytes(data[: len(data) // 2])  # the index (moov) is at the end: the upload was cut off
@@ -49,7 +55,7 @@ def test_truncated_mp4_is_refused_as_damaged(clip_720p, tmp_path):
     assert error.value.code == "corrupt"
     with translation.override("vi"):
         assert error.value.message.startswith("Tệp bị hỏng hoặc không đầy đủ")
-    assert Video.objects.count() == 0 and stored_files() == []
+    assert Video.objects.count() == 0 and stored_files() == files_before
 
 
 def test_a_playlist_disguised_as_mkv_cannot_read_local_files(tmp_path):
