@@ -80,15 +80,19 @@ class CatalogPage(Page):
         verbose_name = _("course catalog")
 
     def route(self, request, path_components):
-        """Find a course, module or lesson by its whole URL path in one step.
+        """Find a course, module or lesson by its whole URL path in one query.
 
         Wagtail walks the tree one level at a time (two queries a level); a lesson sits
-        three levels below the catalog, and its page is the one learners load most.
-        Anything else (a lesson's sub-routes, unknown paths) goes Wagtail's own way.
+        three levels below the catalog, and its page is the one learners load most. The
+        page types allow only courses, modules and lessons at depths 1, 2 and 3 below
+        the catalog. Anything else (a lesson's sub-routes, unknown paths) goes Wagtail's
+        own way.
         """
-        if path_components:
+        # a course, a module or a lesson: the page type follows from the depth (one query)
+        model = {1: CoursePage, 2: ModulePage, 3: LessonPage}.get(len(path_components))
+        if model is not None:
             url_path = f"{self.url_path}{'/'.join(path_components)}/"
-            page = Page.objects.filter(url_path=url_path, path__startswith=self.path).specific().first()
+            page = model.objects.filter(url_path=url_path, path__startswith=self.path).first()
             if page is not None:
                 return page.route(request, [])
         return super().route(request, path_components)

@@ -1,8 +1,9 @@
 """Reads of the courses app: the catalog with its filters and search, a course's outline,
 previous/next navigation, and what each page template shows.
 
-The outline of a course is two queries (its live modules, its live lessons), so a
-lesson page costs the same number of queries for a course of 3 lessons or 300.
+A course's outline is one query (its live modules and lessons), cached with the course
+for every learner (courses.cache), so a lesson page costs the same number of queries
+for a course of 3 lessons or 300.
 """
 from __future__ import annotations
 
@@ -10,15 +11,22 @@ import re
 from dataclasses import dataclass, field
 
 from django import forms
+from django.core.cache import cache
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
-from django.db.models import Case, F, IntegerField, QuerySet, When
+from django.db import connection
+from django.db.models import Case, IntegerField, QuerySet, When
+from django.db.models.expressions import RawSQL
+from django.http import QueryDict
+from django.utils import translation
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
 
 from lms.text import fold
 from people.models import Category
 
+from . import cache as shared_cache
 from .hooks import lesson_progress
 from .models import CatalogPage, CourseLanguage, CoursePage, LessonPage, Modality, ModulePage, Topic
 
@@ -45,32 +53,83 @@ class OutlineModule:
     lessons: list[OutlineLesson] = field(default_factory=list)
 
 
-def course_outline(course: CoursePage, request=None) -> list[OutlineModule]:
-    """The course's live modules, each with its live lessons, in the authors' order (one query)."""
-    rows = (Page.objects.live().descendant_of(course).filter(depth__lte=course.depth + 2).order_by("path")
-            .only("id", "title", "path", "url_path", "depth")
-            .annotate(lesson_required=F("lessonpage__is_required"), lesson_minutes=F("lessonpage__estimated_minutes")))
+# how far below its course a page sits (the page types allow nothing else)
+_LEVELS_BELOW_COURSE = ((CoursePage, 0), (ModulePage, 1), (LessonPage, 2))
+
+
+def _course_path(page) -> str | None:
+    """The tree path of the course ``page`` belongs to, without a query; None outside a course."""
+    if not page.path:  # the preview of a page being created
+        return None
+    levels = next((levels for model, levels in _LEVELS_BELOW_COURSE if isinstance(page, model)), None)
+    if levels is None or page.depth <= levels:
+        return None
+    return page.path[:page.steplen * (page.depth - levels)]
+
+
+def _outline_rows(course: CoursePage) -> list[tuple]:
+    """(id, title, path, url_path, depth, is_required, minutes) of the course's live modules and lessons."""
+    return list(Page.objects.live().descendant_of(course).filter(depth__lte=course.depth + 2).order_by("path")
+                .values_list("id", "title", "path", "url_path", "depth", "lessonpage__is_required",
+                             "lessonpage__estimated_minutes"))
+
+
+def _course_bundle(course_path: str) -> dict | None:
+    """The course at ``course_path`` and its outline rows: shared by every learner, so cached
+    (two queries on a miss, none on a hit; courses.receivers drops it when the course changes)."""
+    key = shared_cache.outline_key(course_path)
+    bundle = cache.get(key)
+    if bundle is None:
+        course = CoursePage.objects.filter(path=course_path).select_related("cover_image").first()
+        if course is None:
+            return None
+        bundle = {"course": course, "rows": _outline_rows(course)}
+        cache.set(key, bundle, shared_cache.OUTLINE_TIMEOUT)
+    return bundle
+
+
+def _outline(course: CoursePage, rows: list[tuple], request) -> list[OutlineModule]:
+    base = course.get_url(request)  # the lesson URLs follow from the course's
+
+    def url(url_path: str) -> str | None:
+        return None if base is None else base + url_path[len(course.url_path):]
+
     modules: dict[str, OutlineModule] = {}
     steplen = CoursePage.steplen
-    for row in rows:
-        if row.depth == course.depth + 1:
-            modules[row.path] = OutlineModule(id=row.pk, title=row.title, url=row.get_url(request))
+    for pk, title, path, url_path, depth, required, minutes in rows:
+        if depth == course.depth + 1:
+            modules[path] = OutlineModule(id=pk, title=title, url=url(url_path))
             continue
-        module = modules.get(row.path[:-steplen])
-        if module is None or row.lesson_required is None:  # under a draft module, or not a lesson
+        module = modules.get(path[:-steplen])
+        if module is None or required is None:  # under a draft module, or not a lesson
             continue
-        module.lessons.append(OutlineLesson(
-            id=row.pk, title=row.title, url=row.get_url(request), is_required=row.lesson_required,
-            estimated_minutes=row.lesson_minutes, module_id=module.id,
-        ))
+        module.lessons.append(OutlineLesson(id=pk, title=title, url=url(url_path), is_required=required,
+                                            estimated_minutes=minutes, module_id=module.id))
     return list(modules.values())
 
 
+def course_outline(course: CoursePage, request=None) -> list[OutlineModule]:
+    """The course's live modules, each with its live lessons, in the authors' order (cached; one query on a miss)."""
+    bundle = _course_bundle(course.path) if course.path else None
+    if bundle is None:
+        return _outline(course, _outline_rows(course), request) if course.path else []
+    return _outline(bundle["course"], bundle["rows"], request)  # the live course's URLs (also in a preview)
+
+
 def course_of(page) -> CoursePage | None:
-    """The course a module or lesson belongs to (one query); None for a page not yet in the tree."""
-    if not page.path:  # the preview of a page being created
-        return None
-    return CoursePage.objects.ancestor_of(page).select_related("cover_image").first()
+    """The course a module or lesson belongs to (cached; one query on a miss); None for a page
+    not yet in the tree."""
+    path = _course_path(page)
+    bundle = _course_bundle(path) if path else None
+    return bundle["course"] if bundle else None
+
+
+def _course_and_outline(page, request) -> tuple[CoursePage | None, list[OutlineModule]]:
+    path = _course_path(page)
+    bundle = _course_bundle(path) if path else None
+    if bundle is None:
+        return None, []
+    return bundle["course"], _outline(bundle["course"], bundle["rows"], request)
 
 
 def _flat_lessons(outline: list[OutlineModule]) -> list[OutlineLesson]:
@@ -96,23 +155,31 @@ def course_context(*, course: CoursePage, request) -> dict:
 
 
 def module_context(*, module: ModulePage, request) -> dict:
-    course = course_of(module)
-    outline = course_outline(course, request) if course else []
+    course, outline = _course_and_outline(module, request)
     current = next((m for m in outline if m.id == module.pk), None)
     return {"course": course, "outline": outline, "module_lessons": current.lessons if current else [],
             "progress": _progress(request, course, outline) if course else {}}
 
 
+def lesson_body_cache_key(lesson: LessonPage, request) -> str | None:
+    """The key under which the lesson's rendered body is shared by its learners; None when it
+    is rendered afresh: previews, and pages not published from a revision."""
+    if getattr(request, "is_preview", False) or not lesson.live or not lesson.live_revision_id:
+        return None
+    media = shared_cache.generations()["media"]
+    return f"{media}:{lesson.pk}:{lesson.live_revision_id}:{translation.get_language()}"
+
+
 def lesson_context(*, lesson: LessonPage, request) -> dict:
     """The lesson's course, the outline, its position and its previous and next lessons."""
-    course = course_of(lesson)
-    outline = course_outline(course, request) if course else []
+    course, outline = _course_and_outline(lesson, request)
     lessons = _flat_lessons(outline)
     position = next((index for index, item in enumerate(lessons) if item.id == lesson.pk), None)
     previous_lesson = next_lesson = None
     if position is not None:
         previous_lesson = lessons[position - 1] if position > 0 else None
         next_lesson = lessons[position + 1] if position + 1 < len(lessons) else None
+    progress = _progress(request, course, outline) if course else {}
     return {
         "course": course,
         "outline": outline,
@@ -121,8 +188,52 @@ def lesson_context(*, lesson: LessonPage, request) -> dict:
         "lesson_count": len(lessons),
         "previous_lesson": previous_lesson,
         "next_lesson": next_lesson,
-        "progress": _progress(request, course, outline) if course else {},
+        "progress": progress,
+        # a learner back in a lesson they started: the player prepares the stream at once
+        # (where they stopped); otherwise it stays light until play is pressed
+        "resume_video": progress.get(lesson.pk) == "in_progress",
+        "body_cache_key": lesson_body_cache_key(lesson, request),
+        "fragment_timeout": shared_cache.FRAGMENT_TIMEOUT,
     }
+
+
+# --- quizzes embedded in lessons --------------------------------------------
+
+_QUIZ_BLOCK_SQL = {
+    # one row per quiz block of the lesson's body (a JSON array of {"type", "value", "id"})
+    "postgresql": ("SELECT lesson.{pk} FROM {table} AS lesson CROSS JOIN LATERAL jsonb_array_elements("
+                   "CASE WHEN jsonb_typeof(lesson.{body}) = 'array' THEN lesson.{body} ELSE '[]'::jsonb END) AS block "
+                   "WHERE block->>'type' = 'quiz' AND block->'value'->>'quiz' = %s"),
+    "sqlite": ("SELECT lesson.{pk} FROM {table} AS lesson, json_each(lesson.{body}) AS block "
+               "WHERE json_extract(block.value, '$.type') = 'quiz' "
+               "AND CAST(json_extract(block.value, '$.value.quiz') AS TEXT) = %s"),
+}
+
+
+def _lessons_embedding_quiz(quiz_id: int) -> QuerySet[LessonPage]:
+    """Live lessons whose body has a quiz block for ``quiz_id``, searched inside the database's JSON."""
+    lessons = LessonPage.objects.live()
+    sql = _QUIZ_BLOCK_SQL.get(connection.vendor)
+    if sql is None:  # another database: read the bodies (not one of the supported shapes)
+        ids = [lesson.pk for lesson in lessons.only("pk", "body")
+               if any(block.block_type == "quiz" and block.value.get("quiz") is not None
+                      and block.value["quiz"].pk == quiz_id for block in lesson.body)]
+        return lessons.filter(pk__in=ids)
+    opts, quote = LessonPage._meta, connection.ops.quote_name
+    sql = sql.format(pk=quote(opts.pk.column), table=quote(opts.db_table), body=quote(opts.get_field("body").column))
+    return lessons.filter(pk__in=RawSQL(sql, [str(quiz_id)]))
+
+
+def courses_embedding_quiz(quiz_id: int) -> list[int]:
+    """Ids of the courses in which a live lesson embeds quiz ``quiz_id`` (two queries: the
+    lessons, found in the body's JSON, then the courses above them). Enrolment uses it to keep
+    a course's quiz for the course's learners."""
+    paths = list(_lessons_embedding_quiz(quiz_id).values_list("path", flat=True))
+    if not paths:
+        return []
+    steplen = LessonPage.steplen
+    ancestors = {path[:end] for path in paths for end in range(steplen, len(path), steplen)}
+    return list(CoursePage.objects.filter(path__in=ancestors).values_list("pk", flat=True))
 
 
 # --- catalog --------------------------------------------------------------
@@ -181,21 +292,37 @@ def catalog_courses(*, catalog: CatalogPage | None = None, topic: str = "", audi
 
 
 def catalog_context(*, catalog: CatalogPage, params) -> dict:
-    """The catalog page's filter form (bound to the query string) and one page of courses."""
+    """The catalog page's filter form (bound to the query string) and one page of courses.
+
+    The results are the same for every visitor with the same query string: the template
+    caches them under ``results_cache_key``, and the courses are only looked up (lazily)
+    when the cached fragment is missing.
+    """
     form = CatalogFilterForm(params)
     filters = form.cleaned_data if form.is_valid() else {}
-    courses = catalog_courses(
-        catalog=catalog, topic=filters.get("topic", ""), audience=filters.get("audience", ""),
-        language=filters.get("language", ""), modality=filters.get("modality", ""), query=filters.get("q", ""),
-    )
-    page: PaginatorPage = Paginator(courses, CATALOG_PAGE_SIZE).get_page(params.get("page"))
-    query_without_page = params.copy()
-    query_without_page.pop("page", None)
+
+    def one_page() -> PaginatorPage:
+        courses = catalog_courses(
+            catalog=catalog, topic=filters.get("topic", ""), audience=filters.get("audience", ""),
+            language=filters.get("language", ""), modality=filters.get("modality", ""), query=filters.get("q", ""),
+        )
+        return Paginator(courses, CATALOG_PAGE_SIZE).get_page(params.get("page"))
+
+    # the filters only (other parameters neither change the results nor go into the cached links)
+    query_without_page = QueryDict(mutable=True)
+    for name in CatalogFilterForm.base_fields:
+        query_without_page.setlist(name, params.getlist(name))
+    known = sorted((name, value) for name, values in [*query_without_page.lists(), ("page", params.getlist("page"))]
+                   for value in values)
+    generation = shared_cache.generations()
     return {
         "filter_form": form,
-        "courses": page,
+        "courses": SimpleLazyObject(one_page),
         "is_filtered": any(filters.values()),
         "query_without_page": query_without_page.urlencode(),
+        "results_cache_key": (f"{generation['catalog']}:{generation['media']}:{catalog.pk}:"
+                              f"{translation.get_language()}:{known!r}"),
+        "fragment_timeout": shared_cache.FRAGMENT_TIMEOUT,
     }
 
 

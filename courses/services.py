@@ -7,7 +7,8 @@ Authoring rules are Wagtail's own machinery, set up once per catalog:
   Wagtail's rule to the course's owner); no *publish*, so a trainer submits;
 * the "Department admins" group gets add, change, publish, lock and unlock;
 * the "Department approval" workflow (one group-approval task for the
-  Department admins) moderates every page under the catalog;
+  Department admins) moderates every page under the catalog; approving a course
+  publishes its modules and lessons with it (course_outline_publish);
 * both groups may add and choose images and documents for lessons.
 """
 from __future__ import annotations
@@ -100,6 +101,25 @@ def course_copy_for_new_run(*, course: CoursePage, user, title: str, slug: str =
                        update_attrs={"title": title, "slug": slug, "draft_title": title})
     return CoursePage.objects.get(pk=copy.pk)
 
+
+@transaction.atomic
+def course_outline_publish(*, course: CoursePage, user=None) -> list[Page]:
+    """Publish the unpublished changes of every module and lesson of ``course``, parents first.
+
+    A trainer submits a course once: the Department's approval of the course is the approval
+    of what it is made of, so its modules and lessons go online with it. A page in a workflow
+    of its own is left to that workflow; a revision scheduled for later stays scheduled.
+    Returns the pages published (or scheduled).
+    """
+    published = []
+    pages = (Page.objects.descendant_of(course).filter(has_unpublished_changes=True, latest_revision__isnull=False)
+             .select_related("latest_revision").order_by("path"))
+    for page in pages:
+        if page.workflow_in_progress:
+            continue
+        page.latest_revision.publish(user=user)
+        published.append(page)
+    return published
 
 
 def scheduled_pages_publish() -> None:

@@ -63,9 +63,12 @@ def player_context(video: Video) -> dict:
 
     captions = [{"language": c.language, "label": c.label, "default": c.is_default,
                  "url": url(f"subs/{c.language}.vtt")} for c in video.captions.all()]
-    has_audio = video.renditions.filter(profile="audio").exists()
+    renditions = list(video.renditions.all())  # one query, or none when prefetched
+    has_audio = any(rendition.profile == "audio" for rendition in renditions)
+    # the quality menu, tallest first: rendered by the server, so it is there before the player loads
+    qualities = sorted({rendition.height for rendition in renditions if rendition.height}, reverse=True)
     return {
         "video": video, "ready": True, "master_url": url("master.m3u8"), "poster_url": url("poster.jpg"),
-        "thumbnails_url": url("thumbnails.vtt"), "captions": captions,
+        "thumbnails_url": url("thumbnails.vtt"), "captions": captions, "qualities": qualities,
         "audio_url": url("audio.m4a") if has_audio else "",
     }

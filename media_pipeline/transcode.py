@@ -22,6 +22,9 @@ from .probe import MediaError, ProbeResult
 SEGMENT_SECONDS = 4
 KEYFRAME_SECONDS = 2
 SPRITE_INTERVAL_S = 10
+# The poster is what a lesson page shows before play (at most ~960 px wide), so it is part of
+# the page's weight: 540 lines at JPEG quality 5 stay in the tens of kilobytes.
+POSTER_HEIGHT = 540
 SPRITE_COLUMNS = 10
 SPRITE_ROWS = 10
 THUMB_WIDTH, THUMB_HEIGHT = 160, 90
@@ -104,8 +107,9 @@ def build_command(source: Path, out_dir: Path, probe: ProbeResult, rungs: list[R
     )
     poster_at = min(max(probe.duration_s * 0.1, 0.0), 30.0)
     poster = ffmpeg.output(
-        video_branches[len(rungs)].filter("select", f"gte(t,{poster_at:.3f})").filter("scale", -2, 720),
-        str(out_dir / "poster.jpg"), **{"frames:v": 1, "q:v": 3})
+        video_branches[len(rungs)].filter("select", f"gte(t,{poster_at:.3f})")
+        .filter("scale", -2, min(POSTER_HEIGHT, probe.height // 2 * 2)),
+        str(out_dir / "poster.jpg"), **{"frames:v": 1, "q:v": 5})
     # single thumbnails (tiled into sprite sheets afterwards: ffmpeg's tile filter would hold
     # its output until a sheet is full, which stalls -progress for the whole run)
     (out_dir / "thumbs").mkdir(parents=True, exist_ok=True)

@@ -192,3 +192,55 @@ def test_course_form_shows_and_keeps_the_audience(client, catalog, trainer):
     assert [row.category for row in CoursePage.objects.get(pk=course.pk).audiences.all()] == ["grassroots_mediator"]
     draft = CoursePage.objects.get(pk=course.pk).get_latest_revision_as_object()
     assert [row.category for row in draft.audiences.all()] == ["teacher"]
+
+
+def test_approving_a_course_publishes_its_modules_and_lessons(client, catalog, trainer, department_admin):
+    # given a trainer's draft course with a draft module and two draft lessons, one of which is
+    # in a workflow of its own, and another course's draft lesson
+    course = make_course(catalog, title="Khóa học mới", slug="khoa-moi", owner=trainer, publish=False)
+    module = make_module(course, title="Học phần 1", slug="hoc-phan-1", owner=trainer, publish=False)
+    lesson = make_lesson(module, title="Bài 1", slug="bai-1", owner=trainer, publish=False)
+    separate = make_lesson(module, title="Bài 2", slug="bai-2", owner=trainer, publish=False)
+    workflow = catalog.get_workflow()
+    workflow.start(separate, trainer)
+    other = make_course(catalog, title="Khóa khác", slug="khoa-khac", owner=trainer)
+    other_draft = make_lesson(make_module(other, owner=trainer), title="Bài nháp", owner=trainer, publish=False)
+
+    # when the trainer submits the course and the department admin approves it
+    workflow.start(course, trainer)
+    task_state = CoursePage.objects.get(pk=course.pk).current_workflow_task_state
+    task_state.task.specific.on_action(task_state, department_admin, "approve")
+
+    # then the course, its module and its lesson are live, published by the approver
+    assert Page.objects.get(pk=course.pk).live
+    assert Page.objects.get(pk=module.pk).live and Page.objects.get(pk=lesson.pk).live
+    from wagtail.models import PageLogEntry
+
+    assert PageLogEntry.objects.get(page=lesson, action="wagtail.publish").user == department_admin
+    assert client.get("/khoa-hoc/khoa-moi/hoc-phan-1/bai-1/").status_code == 200
+    # a lesson in its own workflow waits for it; another course is untouched
+    assert not Page.objects.get(pk=separate.pk).live and Page.objects.get(pk=separate.pk).workflow_in_progress
+    assert not Page.objects.get(pk=other_draft.pk).live
+
+
+def test_approving_a_course_keeps_a_lesson_scheduled_for_later(catalog, trainer, department_admin, small_course):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    # given a live course whose lesson has a draft scheduled for next week
+    course, lessons = small_course
+    lesson = LessonPage.objects.get(pk=lessons[0].pk)
+    lesson.title = "Bài 1.1 (bản mới)"
+    go_live = (timezone.now() + dt.timedelta(days=7)).replace(microsecond=0)
+    lesson.go_live_at = go_live
+    lesson.save_revision(user=trainer)
+    course.save_revision(user=trainer)
+    # when the course is approved
+    workflow = catalog.get_workflow()
+    workflow.start(CoursePage.objects.get(pk=course.pk), trainer)
+    task_state = CoursePage.objects.get(pk=course.pk).current_workflow_task_state
+    task_state.task.specific.on_action(task_state, department_admin, "approve")
+    # then the lesson's new title waits for its time
+    assert LessonPage.objects.get(pk=lesson.pk).title == "Bài 1.1"
+    assert LessonPage.objects.get(pk=lesson.pk).latest_revision.approved_go_live_at == go_live

@@ -122,3 +122,53 @@ def test_trainer_cannot_edit_another_trainers_course_in_the_admin(page):
     page.goto(f"/admin/pages/{catalog.pk}/")
     assert page.locator(f'a[href="/admin/pages/{mine.pk}/edit/"]').count() >= 1
     assert page.locator(f'a[href="/admin/pages/{theirs.pk}/edit/"]').count() == 0
+
+
+def test_an_enrolled_learner_takes_a_lesson_quiz_and_every_page_is_accessible(page):
+    from enrollment.services import enroll
+    from tests.factories import make_category, make_question, make_quiz, make_user
+
+    # given a lesson with a quiz of every kind of question, and a learner enrolled in its course
+    unit = make_unit("Sở Tư pháp", "SO-TP")
+    category = make_category(unit)
+    quiz = make_quiz(unit, [
+        make_question(category, "single", stem="<p>Cơ quan nào có quyền lập hiến?</p>"),
+        make_question(category, "multiple", stem="<p>Ai tham gia phổ biến pháp luật?</p>"),
+        make_question(category, "true_false", stem="<p>Hòa giải viên do cộng đồng dân cư bầu.</p>"),
+        make_question(category, "short_answer", stem="<p>Văn bản có hiệu lực pháp lý cao nhất?</p>"),
+        make_question(category, "numeric", stem="<p>Luật Hòa giải ở cơ sở có bao nhiêu chương?</p>"),
+        make_question(category, "matching", stem="<p>Nối luật với năm ban hành.</p>"),
+        make_question(category, "ordering", stem="<p>Sắp xếp các bước xây dựng luật.</p>"),
+    ], title="Kiểm tra cuối học phần", pass_percent=50)
+    course = make_course(make_catalog(), title="Hòa giải ở cơ sở", slug="hoa-giai")
+    module = make_module(course, title="Học phần 1", slug="hoc-phan-1")
+    lesson = make_lesson(module, title="Bài kiểm tra học phần 1", slug="kiem-tra", body=[
+        ("text", "<p>Làm bài kiểm tra sau khi học xong học phần.</p>"),
+        ("quiz", {"quiz": quiz, "intro": "Mười lăm phút, làm một lần.", "must_pass": True})])
+    learner = make_user("hocvien.kt", password="Hoc-tap-2026!")
+    enroll(user=learner, course=course)
+
+    page.goto("/accounts/login/")
+    page.get_by_label("Tên đăng nhập").fill("hocvien.kt")
+    page.get_by_label("Mật khẩu").fill("Hoc-tap-2026!")
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url(re.compile(r"/accounts/profile/$"))
+
+    # the lesson with the quiz block
+    page.goto(lesson.url)
+    assert serious_accessibility_violations(page) == []
+    page.get_by_role("link", name="Vào làm bài kiểm tra").click()
+    # the quiz page
+    page.wait_for_url(re.compile(rf"/assessments/quizzes/{quiz.pk}/$"))
+    assert page.get_by_role("heading", level=1).inner_text() == "Kiểm tra cuối học phần"
+    assert serious_accessibility_violations(page) == []
+    # the attempt page, with every kind of question
+    page.get_by_role("button", name="Bắt đầu làm bài").click()
+    page.wait_for_url(re.compile(r"/assessments/attempts/\d+/$"))
+    assert page.locator("fieldset[data-question]").count() == 7
+    assert serious_accessibility_violations(page) == []
+    page.locator("fieldset[data-question]").nth(0).get_by_label("Quốc hội").check()
+    page.get_by_role("button", name="Nộp bài").click()
+    # the result page
+    page.wait_for_url(re.compile(r"/assessments/attempts/\d+/result/$"))
+    assert serious_accessibility_violations(page) == []
