@@ -1,14 +1,17 @@
-"""Wagtail admin forms: every choice inside the author's org scope, and a question's data checked."""
+"""Wagtail admin forms: every choice inside the author's org scope, a question's data checked, and the
+filters of the staff results page."""
 from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from lms.text import nfc
 from people.models import OrgUnit
 from people.selectors import visible_org_units
 
+from .models import Attempt
 from .selectors import AUTHOR_ROLES, authored_categories, authored_questions, manageable_contests
 from .services.bank import question_problems
 
@@ -85,4 +88,35 @@ class SurveyForm(AuthorScopedForm):
         if len(overall) > 1:
             self.add_error(None, forms.ValidationError(
                 _("Mark only one question as the overall satisfaction question."), code="two_overall"))
+        return cleaned
+
+
+class QuizResultsFilterForm(forms.Form):
+    """The staff results page's filters (a GET form: the exports take the same query string)."""
+
+    state = forms.ChoiceField(label=_l("State"), required=False,
+                              choices=[("", _l("Any state")), *Attempt.State.choices])
+    passed = forms.TypedChoiceField(label=_l("Passed"), required=False, empty_value=None,
+                                    coerce=lambda value: value == "yes",
+                                    choices=[("", _l("Passed or not")), ("yes", _l("Passed")),
+                                             ("no", _l("Not passed"))])
+    org_unit = forms.ModelChoiceField(label=_l("Org unit (with the units below it)"), required=False,
+                                      queryset=OrgUnit.objects.none(), empty_label=_l("All units"))
+    learner = forms.CharField(label=_l("Learner (name, username or ID code)"), required=False, max_length=100)
+    started_from = forms.DateField(label=_l("Started from"), required=False,
+                                   widget=forms.DateInput(attrs={"type": "date"}))
+    started_until = forms.DateField(label=_l("Started until"), required=False,
+                                    widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if units is not None:
+            self.fields["org_unit"].queryset = units
+
+    def clean(self):
+        cleaned = super().clean()
+        start, until = cleaned.get("started_from"), cleaned.get("started_until")
+        if start and until and until < start:
+            self.add_error("started_until", forms.ValidationError(
+                _("The end date comes before the start date."), code="date_range"))
         return cleaned

@@ -1,21 +1,26 @@
-"""Admin pages beside the snippets: question bank import/export (XLSX) and contest results export."""
+"""Admin pages beside the snippets: question bank import/export (XLSX), quiz results (page, XLSX, CSV)
+and contest results export."""
 from __future__ import annotations
 
 import io
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from people.selectors import has_role, managed_paths
+from people.models import OrgUnit
+from people.selectors import has_role, managed_paths, visible_org_units
 
 from . import selectors
+from .admin_forms import QuizResultsFilterForm
 from .bank_xlsx import COLUMNS, write_bank
 from .forms import BankUploadForm
+from .results_export import headers, results_csv, results_xlsx
 from .services.bank_import import bank_import
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -67,6 +72,71 @@ def bank_export(request, pk: int):
     category = get_object_or_404(selectors.authored_categories(request.user), pk=pk)
     questions = category.questions.prefetch_related("options", "tags").order_by("pk")
     return _xlsx(write_bank(questions), f"ngan-hang-{slugify(category.name) or category.pk}.xlsx")
+
+
+RESULTS_PAGE_SIZE = 50
+
+
+def _results_quiz(request, pk: int):
+    if not can_export_results(request.user):
+        raise PermissionDenied
+    return get_object_or_404(selectors.results_quizzes(request.user), pk=pk)
+
+
+def quiz_results_index(request):
+    """The quizzes whose results the user may open (searchable by title)."""
+    if not can_export_results(request.user):
+        raise PermissionDenied
+    quizzes = selectors.results_quizzes(request.user)
+    query = request.GET.get("q", "").strip()
+    if query:
+        quizzes = quizzes.filter(title__icontains=query)
+    page = Paginator(quizzes, RESULTS_PAGE_SIZE).get_page(request.GET.get("p"))
+    return render(request, "assessments/admin/quiz_results_index.html", {"page": page, "query": query})
+
+
+def _filtered_results(request, quiz):
+    """(filter form, the attempts the user may see, filtered by the form, whether they see all)."""
+    full = selectors.sees_every_attempt(request.user, quiz)
+    units = OrgUnit.objects.filter(is_active=True).order_by("path") if full else visible_org_units(request.user)
+    form = QuizResultsFilterForm(request.GET or None, units=units)
+    attempts = selectors.quiz_results(request.user, quiz)
+    if form.is_bound and form.is_valid():
+        attempts = selectors.quiz_results_filter(attempts, **form.cleaned_data)
+    return form, attempts, full
+
+
+def quiz_results(request, pk: int):
+    """A quiz's attempts with filters: learner, unit, score, passed, started, finished, duration."""
+    quiz = _results_quiz(request, pk)
+    form, attempts, full = _filtered_results(request, quiz)
+    invalid = form.is_bound and not form.is_valid()
+    page = Paginator(attempts.none() if invalid else attempts, RESULTS_PAGE_SIZE).get_page(request.GET.get("p"))
+    query = request.GET.copy()
+    query.pop("p", None)
+    return render(request, "assessments/admin/quiz_results.html", {
+        "quiz": quiz, "form": form, "page": page, "rows": list(selectors.result_rows(page.object_list)),
+        "headers": headers(), "sees_all": full, "query": query.urlencode(),
+    }, status=400 if invalid else 200)
+
+
+def _export_name(quiz, extension: str) -> str:
+    return f"ket-qua-{slugify(quiz.title) or quiz.pk}-{timezone.localdate():%Y%m%d}.{extension}"
+
+
+def quiz_results_export(request, pk: int, extension: str):
+    """The filtered attempts as XLSX or CSV; with invalid filters, the page and its errors instead."""
+    quiz = _results_quiz(request, pk)
+    form, attempts, _full = _filtered_results(request, quiz)
+    if form.is_bound and not form.is_valid():
+        return quiz_results(request, pk)
+    rows = selectors.result_rows(attempts.iterator(chunk_size=2000))
+    if extension == "xlsx":
+        response = HttpResponse(results_xlsx(rows, title=quiz.title), content_type=XLSX)
+    else:
+        response = HttpResponse(results_csv(rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_export_name(quiz, extension)}"'
+    return response
 
 
 def contest_results(request):

@@ -14,7 +14,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from . import selectors, services
-from .exceptions import AssessmentError, ReviewNotAllowed
+from .exceptions import AssessmentError, QuizAccessDenied, ReviewNotAllowed
 from .models import Attempt, Quiz
 
 
@@ -143,6 +143,14 @@ class QuizViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "now": timezone.now()}
+
+    @extend_schema(responses={200: QuizSerializer, 403: ErrorSerializer})
+    def retrieve(self, request, *args, **kwargs):
+        """The quiz's landing data; 403 when a higher layer keeps the caller out (a course's quiz)."""
+        quiz = self.get_object()
+        if not selectors.may_take_quiz(request.user, quiz):
+            return error_response(QuizAccessDenied())
+        return Response(self.get_serializer(quiz).data)
 
     @extend_schema(request=None, responses={201: AttemptSerializer, 403: ErrorSerializer, **CONFLICT})
     @action(detail=True, methods=["post"])

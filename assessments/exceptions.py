@@ -24,6 +24,13 @@ class QuizNotOpen(AssessmentError):
     default_code = "not_open"
 
 
+class QuizAccessDenied(AssessmentError):
+    status = 403
+    default_message = _("This quiz is not open to you. If it belongs to a course, enrol in that course first, "
+                        "then open the quiz from the course's lesson.")
+    default_code = "access_denied"
+
+
 class NoAttemptsLeft(AssessmentError):
     status = 403
     default_message = _("You have used every attempt this quiz allows.")

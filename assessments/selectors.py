@@ -9,18 +9,22 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Avg, Count, F, Q, QuerySet, Value
 from django.db.models.functions import Abs
 from django.utils import timezone
 
+from lms.text import nfc
 from people.models import Role
 from people.selectors import scope_queryset
 
 from . import grading
+from .hooks import quiz_access_denied
 from .models import (
     Attempt, Contest, ContestEntry, ContestRound, Question, QuestionCategory, Quiz, ReviewWhen, Survey, SurveyAnswer,
     SurveyItem, SurveyResponse, TiebreakKind,
@@ -44,6 +48,29 @@ def authored_questions(user) -> QuerySet[Question]:
 
 def authored_quizzes(user) -> QuerySet[Quiz]:
     return scope_queryset(Quiz.objects.select_related("org_unit"), user, roles=AUTHOR_ROLES)
+
+
+def may_author_quiz(user, quiz: Quiz) -> bool:
+    """The quiz's creator, or staff whose authoring scope holds the quiz's org unit (superusers too)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser or (quiz.created_by_id is not None and quiz.created_by_id == user.pk):
+        return True
+    return scope_queryset(Quiz.objects.filter(pk=quiz.pk), user, roles=AUTHOR_ROLES).exists()
+
+
+def may_take_quiz(user, quiz: Quiz) -> bool:
+    """Whether ``user`` may open ``quiz`` and start an attempt.
+
+    Staff who may author the quiz always may (they try their quizzes out); anyone
+    else unless an ``assessments_quiz_access`` hook of a higher layer says no (a
+    quiz embedded in a course is for that course's learners: see ``hooks``).
+    """
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if may_author_quiz(user, quiz):
+        return True
+    return not quiz_access_denied(user, quiz)
 
 
 # --- the learner's view of an attempt ---------------------------------------------------
@@ -166,10 +193,117 @@ def attempts_left(user, quiz: Quiz) -> int | None:
     return max(0, quiz.max_attempts - attempts_of(user, quiz).count())
 
 
+# --- staff results -------------------------------------------------------------------------
+
+RESULTS_FULL_ROLES = (Role.DEPARTMENT_ADMIN, Role.TRAINER)
+LEARNER_UNIT = "user__profile__org_unit"
+
+
+def _managed_attempts(user) -> QuerySet[Attempt]:
+    """Attempts of the people in the subtrees ``user`` manages (department admin, unit manager)."""
+    return scope_queryset(Attempt.objects.all(), user, unit_field=LEARNER_UNIT)
+
+
+def results_quizzes(user) -> QuerySet[Quiz]:
+    """Quizzes whose results ``user`` may open: those they author (created, or their unit in the
+    user's authoring scope) and those taken by people of the units they manage."""
+    if not getattr(user, "is_authenticated", False):
+        return Quiz.objects.none()
+    authored = authored_quizzes(user).values("pk")
+    taken = _managed_attempts(user).values("quiz_id")
+    return (Quiz.objects.filter(Q(pk__in=authored) | Q(pk__in=taken) | Q(created_by=user))
+            .select_related("org_unit").order_by("-created_at", "-pk"))
+
+
+def sees_every_attempt(user, quiz: Quiz) -> bool:
+    """The quiz's creator, a department admin or trainer whose scope holds its unit, or a superuser
+    sees every attempt; anyone else (a unit manager) only their own people's."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser or (quiz.created_by_id is not None and quiz.created_by_id == user.pk):
+        return True
+    return scope_queryset(Quiz.objects.filter(pk=quiz.pk), user, roles=RESULTS_FULL_ROLES).exists()
+
+
 def quiz_results(user, quiz: Quiz) -> QuerySet[Attempt]:
-    """Staff view of a quiz's attempts: only learners of the units ``user`` manages."""
-    return scope_queryset(Attempt.objects.filter(quiz=quiz).select_related("user", "user__profile"), user,
-                          unit_field="user__profile__org_unit")
+    """Staff view of a quiz's attempts, learner and unit joined (one query), newest first."""
+    attempts = (Attempt.objects.filter(quiz=quiz)
+                .select_related("user", "user__profile", "user__profile__org_unit")
+                .order_by("-started_at", "-pk"))
+    if sees_every_attempt(user, quiz):
+        return attempts
+    return scope_queryset(attempts, user, unit_field=LEARNER_UNIT)
+
+
+def quiz_results_filter(attempts: QuerySet[Attempt], *, state: str = "", passed: bool | None = None,
+                        org_unit=None, learner: str = "", started_from: dt.date | None = None,
+                        started_until: dt.date | None = None) -> QuerySet[Attempt]:
+    """Narrow a results queryset: state, passed or not, a unit's subtree, a learner (part of the
+    name or username, or the exact ID code; case-insensitive, on SQLite for ASCII letters only),
+    the days the attempt started in (inclusive, local time)."""
+    if state:
+        attempts = attempts.filter(state=state)
+    if passed is not None:
+        attempts = attempts.filter(passed=passed)
+    if org_unit is not None:
+        attempts = attempts.filter(**{f"{LEARNER_UNIT}__path__startswith": org_unit.path})
+    if learner.strip():
+        words = nfc(learner.strip())
+        attempts = attempts.filter(Q(user__profile__full_name__icontains=words) | Q(user__username__icontains=words)
+                                   | Q(user__first_name__icontains=words) | Q(user__last_name__icontains=words)
+                                   | Q(user__profile__id_code=words))
+    zone = timezone.get_current_timezone()
+    if started_from is not None:
+        attempts = attempts.filter(started_at__gte=dt.datetime.combine(started_from, dt.time.min, tzinfo=zone))
+    if started_until is not None:
+        attempts = attempts.filter(started_at__lt=dt.datetime.combine(started_until + dt.timedelta(days=1),
+                                                                      dt.time.min, tzinfo=zone))
+    return attempts
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    """One attempt as the staff results page and its exports show it."""
+
+    attempt_id: int
+    number: int
+    learner: str
+    username: str
+    unit: str
+    state: str
+    score: Decimal | None
+    max_score: Decimal
+    percent: Decimal | None
+    passed: bool | None
+    started_at: dt.datetime
+    finished_at: dt.datetime | None
+
+    @property
+    def duration_seconds(self) -> int | None:
+        if self.finished_at is None:
+            return None
+        return max(0, int((self.finished_at - self.started_at).total_seconds()))
+
+    @property
+    def duration(self) -> str:
+        seconds = self.duration_seconds
+        if seconds is None:
+            return ""
+        return f"{seconds // 3600}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
+
+
+def result_rows(attempts: Iterable[Attempt]) -> Iterator[ResultRow]:
+    """Rows of a results queryset from ``quiz_results`` (its joins: no query per row)."""
+    for attempt in attempts:
+        user = attempt.user
+        profile = getattr(user, "profile", None)
+        yield ResultRow(
+            attempt_id=attempt.pk, number=attempt.number,
+            learner=profile.full_name if profile else (user.get_full_name() or user.username),
+            username=user.username, unit=profile.org_unit.name if profile and profile.org_unit else "",
+            state=attempt.get_state_display(), score=attempt.score, max_score=attempt.max_score,
+            percent=attempt.percent, passed=attempt.passed, started_at=attempt.started_at,
+            finished_at=attempt.finished_at)
 
 
 # --- contests ---------------------------------------------------------------------------
@@ -221,41 +355,95 @@ class LeaderboardRow:
         return f"{seconds // 60}:{seconds % 60:02d}"
 
 
-def leaderboard(contest_round: ContestRound, *, org_unit=None, limit: int | None = 100) -> list[LeaderboardRow]:
+RANKING = ("-score", "distance", "time_taken_ms", "submitted_at", "pk")
+BOARD_FRESH_SECONDS = 10
+
+
+def _ranked_entries(contest_round: ContestRound, actual: int) -> QuerySet[ContestEntry]:
+    return (ContestEntry.objects.filter(round=contest_round)
+            .annotate(distance=Abs(F("prediction") - Value(actual))).order_by(*RANKING))
+
+
+def leaderboard(contest_round: ContestRound, *, org_unit=None, limit: int | None = 100,
+                actual: int | None = None) -> list[LeaderboardRow]:
     """Each entrant's best entry, ranked by score, tie-break distance, time taken, submission time.
 
-    ``org_unit`` keeps entrants of that unit's subtree (a unit's own leaderboard).
+    ``org_unit`` keeps entrants of that unit's subtree (a unit's own leaderboard). Reads only
+    the columns shown (never the answers); with a ``limit`` only the first ``limit`` x
+    entries-per-person rows, which hold the best entry of the first ``limit`` entrants.
     """
-    actual = tiebreak_actual(contest_round)
-    entries = (ContestEntry.objects.filter(round=contest_round)
-               .select_related("entrant", "entrant__org_unit")
-               .annotate(distance=Abs(F("prediction") - Value(actual)))
-               .order_by("-score", "distance", "time_taken_ms", "submitted_at", "pk"))
+    actual = tiebreak_actual(contest_round) if actual is None else actual
+    entries = _ranked_entries(contest_round, actual)
     if org_unit is not None:
         entries = entries.filter(entrant__org_unit__path__startswith=org_unit.path)
+    entries = entries.values_list("pk", "entrant_id", "entrant__full_name", "entrant__org_unit__name",
+                                  "entrant__address", "score", "max_score", "prediction", "distance", "time_taken_ms",
+                                  "submitted_at")
+    if limit:
+        entries = entries[:limit * max(1, contest_round.contest.entries_per_round)]
     rows: list[LeaderboardRow] = []
     seen: set[int] = set()
-    for entry in entries.iterator(chunk_size=2000):
-        if entry.entrant_id in seen:
+    for pk, entrant_id, name, unit, address, score, max_score, prediction, distance, taken, submitted in entries:
+        if entrant_id in seen:
             continue
-        seen.add(entry.entrant_id)
-        entrant = entry.entrant
+        seen.add(entrant_id)
         rows.append(LeaderboardRow(
-            rank=len(rows) + 1, entry_id=entry.pk, entrant_id=entrant.pk, name=entrant.full_name,
-            unit=entrant.org_unit.name if entrant.org_unit else entrant.address, score=entry.score,
-            max_score=entry.max_score, prediction=entry.prediction, distance=entry.distance,
-            time_taken_ms=entry.time_taken_ms, submitted_at=entry.submitted_at))
+            rank=len(rows) + 1, entry_id=pk, entrant_id=entrant_id, name=name, unit=unit or address, score=score,
+            max_score=max_score, prediction=prediction, distance=distance, time_taken_ms=taken,
+            submitted_at=submitted))
         if limit and len(rows) >= limit:
             break
     return rows
 
 
 def entry_rank(entry: ContestEntry) -> int | None:
-    """Where this entry's entrant stands in its round now (by their best entry)."""
-    for row in leaderboard(entry.round, limit=None):
-        if row.entrant_id == entry.entrant_id:
-            return row.rank
-    return None
+    """Where this entry's entrant stands in its round now, by their best entry: one more than the
+    number of entrants with an entry ranked above it (counted in the database, not by reading the board)."""
+    entries = _ranked_entries(entry.round, tiebreak_actual(entry.round))
+    best = entries.filter(entrant_id=entry.entrant_id).values(
+        "pk", "score", "distance", "time_taken_ms", "submitted_at").first()
+    if best is None:
+        return None
+    same_score = Q(score=best["score"])
+    same_distance = same_score & Q(distance=best["distance"])
+    same_time = same_distance & Q(time_taken_ms=best["time_taken_ms"])
+    ahead = (Q(score__gt=best["score"]) | (same_score & Q(distance__lt=best["distance"]))
+             | (same_distance & Q(time_taken_ms__lt=best["time_taken_ms"]))
+             | (same_time & Q(submitted_at__lt=best["submitted_at"]))
+             | (same_time & Q(submitted_at=best["submitted_at"], pk__lt=best["pk"])))
+    return entries.filter(ahead).exclude(entrant_id=entry.entrant_id).values("entrant_id").distinct().count() + 1
+
+
+@dataclass(frozen=True)
+class RoundBoard:
+    """What the public leaderboard page shows, as of ``computed_at``."""
+
+    rows: list[LeaderboardRow]
+    actual: int
+    standings: list[dict]
+    computed_at: dt.datetime
+
+
+def round_board(contest_round: ContestRound, *, org_unit=None) -> RoundBoard:
+    """The leaderboard page's data, computed at most every BOARD_FRESH_SECONDS per round and unit.
+
+    Thousands of entrants open the same board after sending their entry; they share one
+    computation (in the cache every process reads). When it goes stale, one request
+    recomputes it while the others keep being served the previous board.
+    """
+    key = f"assessments:board:{contest_round.pk}:{org_unit.pk if org_unit is not None else 0}"
+    cached = cache.get(key)
+    now = timezone.now()
+    if cached is not None:
+        board, fresh_until = cached
+        if now < fresh_until or not cache.add(f"{key}:refreshing", 1, timeout=60):
+            return board
+    actual = tiebreak_actual(contest_round)
+    board = RoundBoard(rows=leaderboard(contest_round, org_unit=org_unit, actual=actual), actual=actual,
+                       standings=unit_standings(contest_round), computed_at=now)
+    cache.set(key, (board, now + dt.timedelta(seconds=BOARD_FRESH_SECONDS)), timeout=BOARD_FRESH_SECONDS * 60)
+    cache.delete(f"{key}:refreshing")
+    return board
 
 
 def unit_standings(contest_round: ContestRound) -> list[dict]:

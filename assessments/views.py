@@ -22,7 +22,7 @@ from people.models import OrgUnit
 from people.selectors import profile_of
 
 from . import grading, selectors, services
-from .exceptions import AssessmentError, StaleAnswer
+from .exceptions import AssessmentError, QuizAccessDenied, StaleAnswer
 from .forms import EntrantForm, posted_sequence, prepare_for_form, response_from_post
 from .models import Attempt, Contest, ContestEntry, ContestRound, Quiz, Survey
 from .services import contests as contest_services
@@ -32,10 +32,19 @@ SCALE = [(1, gettext_lazy("Very dissatisfied")), (2, gettext_lazy("Dissatisfied"
          (4, gettext_lazy("Satisfied")), (5, gettext_lazy("Very satisfied"))]
 
 
+def quiz_denied(request, quiz: Quiz, error: AssessmentError | None = None):
+    """The friendly refusal (403) when a higher layer keeps the learner out of the quiz."""
+    error = error or QuizAccessDenied()
+    return render(request, "assessments/quiz_denied.html", {"quiz": quiz, "message": error.message},
+                  status=error.status)
+
+
 @login_required
 @require_GET
 def quiz_detail(request, pk: int):
     quiz = get_object_or_404(Quiz, pk=pk)
+    if not selectors.may_take_quiz(request.user, quiz):
+        return quiz_denied(request, quiz)
     live = selectors.live_attempt(request.user, quiz)
     if live is not None:
         live = services.attempt_close_if_expired(attempt_id=live.pk)
@@ -54,6 +63,8 @@ def quiz_start(request, pk: int):
     quiz = get_object_or_404(Quiz, pk=pk)
     try:
         attempt = services.attempt_start(user=request.user, quiz=quiz)
+    except QuizAccessDenied as error:
+        return quiz_denied(request, quiz, error)
     except AssessmentError as error:
         messages.error(request, error.message)
         return redirect("assessments:quiz", pk=quiz.pk)
@@ -182,8 +193,11 @@ def contest_detail(request, slug: str):
     })
 
 
-def _round(contest: Contest, number: int) -> ContestRound:
-    return get_object_or_404(ContestRound.objects.select_related("contest"), contest=contest, number=number)
+def _contest_round(slug: str, number: int) -> tuple[Contest, ContestRound]:
+    """A published contest's round and the contest, in one query (the pages thousands of entrants open)."""
+    contest_round = get_object_or_404(ContestRound.objects.select_related("contest"), contest__slug=slug,
+                                      contest__is_published=True, number=number)
+    return contest_round.contest, contest_round
 
 
 def _entry_items(contest_round: ContestRound, ticket_data: dict, data=None) -> list[dict]:
@@ -204,8 +218,7 @@ def _entry_items(contest_round: ContestRound, ticket_data: dict, data=None) -> l
 @require_http_methods(["GET", "POST"])
 def round_enter(request, slug: str, number: int):
     """The entry form: who you are, the questions, the tie-break prediction. One POST submits it all."""
-    contest = _contest(slug)
-    contest_round = _round(contest, number)
+    contest, contest_round = _contest_round(slug, number)
     now = timezone.now()
     context = {"contest": contest, "round": contest_round}
     if not contest_services.round_is_open(contest_round, now) and request.method == "GET":
@@ -277,23 +290,21 @@ def entry_done(request, slug: str, token: str):
         entry_id = signing.loads(token, salt=ENTRY_SALT, max_age=7 * 24 * 3600)
     except signing.BadSignature:
         raise Http404 from None
-    entry = get_object_or_404(ContestEntry.objects.select_related("round", "entrant"), pk=entry_id,
-                              round__contest=contest)
+    entry = get_object_or_404(ContestEntry.objects.select_related("round", "entrant").defer("answers"),
+                              pk=entry_id, round__contest=contest)
     return render(request, "assessments/entry_done.html", {
         "contest": contest, "round": entry.round, "entry": entry, "rank": selectors.entry_rank(entry)})
 
 
 def round_leaderboard(request, slug: str, number: int):
-    contest = _contest(slug)
-    contest_round = _round(contest, number)
+    contest, contest_round = _contest_round(slug, number)
     unit = None
     if request.GET.get("unit"):
         unit = OrgUnit.objects.filter(code=request.GET["unit"]).first()
+    board = selectors.round_board(contest_round, org_unit=unit)
     return render(request, "assessments/leaderboard.html", {
-        "contest": contest, "round": contest_round, "unit": unit,
-        "rows": selectors.leaderboard(contest_round, org_unit=unit),
-        "standings": selectors.unit_standings(contest_round),
-        "actual": selectors.tiebreak_actual(contest_round), "rounds": selectors.contest_rounds(contest),
+        "contest": contest, "round": contest_round, "unit": unit, "rows": board.rows, "standings": board.standings,
+        "actual": board.actual, "computed_at": board.computed_at, "rounds": selectors.contest_rounds(contest),
     })
 
 

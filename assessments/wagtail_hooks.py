@@ -1,5 +1,5 @@
 """Wagtail admin: question banks, quizzes, contests and surveys as snippets, scoped to the
-author's org units (trainers included); bank import/export and contest results pages."""
+author's org units (trainers included); bank import/export, quiz results and contest results pages."""
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
@@ -10,7 +10,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import (
-    DeleteView, EditView, HistoryView, InspectView, SnippetViewSet, SnippetViewSetGroup, UsageView,
+    CreateView, DeleteView, EditView, HistoryView, InspectView, SnippetViewSet, SnippetViewSetGroup, UsageView,
 )
 
 from people.selectors import scope_queryset
@@ -100,8 +100,17 @@ class QuestionViewSet(AuthorViewSet):
         return super().get_queryset(request).select_related("category")
 
 
+class QuizCreateView(CreateView):
+    """Records who created the quiz: its creator always sees its results."""
+
+    def save_instance(self):
+        self.form.instance.created_by = self.request.user
+        return super().save_instance()
+
+
 class QuizViewSet(AuthorViewSet):
     model = Quiz
+    add_view_class = QuizCreateView
     icon = "tasks"
     menu_label = _("Quizzes")
     list_display = ["title", "org_unit", "opens_at", "closes_at", "time_limit_minutes"]
@@ -178,6 +187,12 @@ def assessments_admin_urls():
     return [
         path("assessments/bank/", admin_views.bank_index, name="assessments_bank"),
         path("assessments/bank/<int:pk>/export.xlsx", admin_views.bank_export, name="assessments_bank_export"),
+        path("assessments/quiz-results/", admin_views.quiz_results_index, name="assessments_quiz_results_index"),
+        path("assessments/quiz-results/<int:pk>/", admin_views.quiz_results, name="assessments_quiz_results"),
+        path("assessments/quiz-results/<int:pk>/export.xlsx", admin_views.quiz_results_export,
+             {"extension": "xlsx"}, name="assessments_quiz_results_xlsx"),
+        path("assessments/quiz-results/<int:pk>/export.csv", admin_views.quiz_results_export,
+             {"extension": "csv"}, name="assessments_quiz_results_csv"),
         path("assessments/contest-results/", admin_views.contest_results, name="assessments_contest_results"),
         path("assessments/contest-results/<int:pk>/export.xlsx", admin_views.contest_export,
              name="assessments_contest_export"),
@@ -201,6 +216,12 @@ def bank_menu_item():
 
 
 @hooks.register("register_admin_menu_item")
+def quiz_results_menu_item():
+    return ResultsMenuItem(_("Quiz results"), reverse("assessments_quiz_results_index"), icon_name="table",
+                           order=246)
+
+
+@hooks.register("register_admin_menu_item")
 def contest_results_menu_item():
     return ResultsMenuItem(_("Contest results"), reverse("assessments_contest_results"), icon_name="download",
-                           order=246)
+                           order=247)

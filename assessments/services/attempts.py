@@ -19,9 +19,11 @@ from django.utils import timezone
 
 from .. import grading
 from ..exceptions import (
-    AttemptNotLive, InvalidAnswer, NoAttemptsLeft, QuestionClosed, QuizEmpty, QuizNotOpen, StaleAnswer, TimeUp,
+    AttemptNotLive, InvalidAnswer, NoAttemptsLeft, QuestionClosed, QuizAccessDenied, QuizEmpty, QuizNotOpen,
+    StaleAnswer, TimeUp,
 )
 from ..models import Attempt, AttemptQuestion, OverdueHandling, Quiz
+from ..selectors import may_take_quiz
 from ..signals import attempt_finished
 from .bank import draw_questions, question_spec, spec_display
 
@@ -52,7 +54,11 @@ def attempt_start(*, user, quiz: Quiz, now=None, seed: int | None = None) -> Att
 
     Two concurrent starts end with one live attempt: the partial unique index
     refuses the second insert and the loser returns the winner's attempt.
+    Raises QuizAccessDenied when the layers above keep ``user`` out of the quiz
+    (``assessments_quiz_access`` hook: a course's quiz for its learners only).
     """
+    if not may_take_quiz(user, quiz):
+        raise QuizAccessDenied()
     now = _now(now)
     live = _live_attempt(user, quiz)
     if live is not None:

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
+from wagtail.models import ReferenceIndex
 
 from lms.text import fold
 
@@ -90,10 +91,11 @@ def _with_options(questions):
     return questions.prefetch_related(Prefetch("options", queryset=QuestionOption.objects.order_by("sort_order")))
 
 
-def draw_questions(*, slots: Iterable, shuffle: bool, rng: random.Random) -> list[tuple[Question, Decimal]]:
-    """The questions of one attempt or entry: fixed slots in order, random draws from categories.
+def draw_question_ids(*, slots: Iterable, shuffle: bool, rng: random.Random) -> list[tuple[int, Decimal]]:
+    """(question id, mark) of one attempt or entry: fixed slots in order, random draws from categories.
 
-    A question never appears twice; inactive questions are left out of draws.
+    A question never appears twice; inactive questions are left out of draws. Reads ids and
+    marks only (a contest's entry form needs no more until the questions are shown).
     """
     slots = list(slots)
     fixed_ids = {slot.question_id for slot in slots if slot.question_id}
@@ -110,13 +112,32 @@ def draw_questions(*, slots: Iterable, shuffle: bool, rng: random.Random) -> lis
         for pk in rng.sample(ids, min(slot.count, len(ids))):
             taken.add(pk)
             picked.append((pk, slot.mark))
-    questions = _with_options(Question.objects.filter(pk__in=[pk for pk, _mark in picked])).in_bulk()
-    result = [(questions[pk], mark if mark is not None else questions[pk].default_mark)
-              for pk, mark in picked if pk in questions]
+    marks = dict(Question.objects.filter(pk__in=[pk for pk, _mark in picked]).values_list("pk", "default_mark"))
+    result = [(pk, mark if mark is not None else marks[pk]) for pk, mark in picked if pk in marks]
     if shuffle:
         rng.shuffle(result)
     return result
 
 
+def draw_questions(*, slots: Iterable, shuffle: bool, rng: random.Random) -> list[tuple[Question, Decimal]]:
+    """The questions of one attempt (``draw_question_ids``), loaded with their options."""
+    drawn = draw_question_ids(slots=slots, shuffle=shuffle, rng=rng)
+    questions = _with_options(Question.objects.filter(pk__in=[pk for pk, _mark in drawn])).in_bulk()
+    return [(questions[pk], mark) for pk, mark in drawn if pk in questions]
+
+
 def spec_display(spec: dict, *, shuffle: bool, rng: random.Random) -> dict:
     return grading.display_order(spec, shuffle=shuffle, rng=rng)
+
+
+def question_references_update(*, question_ids: Iterable[int]) -> int:
+    """Bring Wagtail's reference index (a bank's or an image's "usage") up to date for these
+    questions, e.g. after a bulk import that sent no ``post_save``. Idempotent; returns how many."""
+    ids = list(question_ids)
+    done = 0
+    for start in range(0, len(ids), 500):
+        for question in Question.objects.filter(pk__in=ids[start:start + 500]).prefetch_related(
+                "options", "tagged_items"):
+            ReferenceIndex.create_or_update_for_object(question)
+            done += 1
+    return done

@@ -9,6 +9,7 @@ lock on the entrant) and a per-address rate limit against floods.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import ipaddress
 import random
 import secrets
@@ -26,7 +27,7 @@ from people.selectors import profile_of
 from .. import grading
 from ..exceptions import ContestClosed, EntryExpired, EntryLimitReached, NotEligible, TooManyRequests
 from ..models import Contest, ContestEntrant, ContestEntry, ContestRound, Question, RoundSlot
-from .bank import draw_questions, question_spec
+from .bank import draw_question_ids, plain_decimal, question_spec
 
 TICKET_SALT = "assessments.contest-entry"
 GRACE = dt.timedelta(seconds=30)
@@ -45,10 +46,10 @@ def entry_ticket(*, contest_round: ContestRound, now=None) -> str:
     """Draw this visitor's questions and sign them with the time the form was served."""
     now = now or timezone.now()
     seed = secrets.randbelow(2**31)
-    drawn = draw_questions(slots=contest_round.slots.all(), shuffle=contest_round.shuffle_questions,
-                           rng=random.Random(seed))
+    drawn = draw_question_ids(slots=contest_round.slots.all(), shuffle=contest_round.shuffle_questions,
+                              rng=random.Random(seed))
     payload = {"r": contest_round.pk, "t": int(now.timestamp() * 1000), "s": seed,
-               "q": [[question.pk, str(mark)] for question, mark in drawn]}
+               "q": [[pk, str(mark)] for pk, mark in drawn]}
     return signing.dumps(payload, salt=TICKET_SALT, compress=True)
 
 
@@ -69,17 +70,37 @@ def read_ticket(*, contest_round: ContestRound, ticket: str, now=None) -> dict:
     return data
 
 
+SPECS_CACHE_SECONDS = 300
+
+
+def question_specs(ids: list[int]) -> dict[int, dict]:
+    """The specs of these questions (with their right answers: server side only), from the cache.
+
+    Thousands of entrants see the same twenty questions: one small query reads each one's
+    ``updated_at`` (saving a question in the admin, with its options, or importing it touches
+    it) and the specs are rebuilt only when one changed, instead of loading the questions and
+    their options for every request.
+    """
+    version = list(Question.objects.filter(pk__in=ids).order_by("pk").values_list("pk", "updated_at"))
+    digest = hashlib.sha1(repr(version).encode()).hexdigest()  # noqa: S324 - a cache key, not a secret
+    key = f"assessments:specs:{digest}"
+    specs = cache.get(key)
+    if specs is None:
+        questions = Question.objects.filter(pk__in=ids).prefetch_related("options")
+        specs = {question.pk: question_spec(question) for question in questions}
+        cache.set(key, specs, SPECS_CACHE_SECONDS)
+    return specs
+
+
 def ticket_questions(*, contest_round: ContestRound, data: dict) -> list[dict]:
     """The ticket's questions: spec, display order and position, in the order they were shown."""
-    ids = [int(pk) for pk, _mark in data["q"]]
-    questions = Question.objects.filter(pk__in=ids).prefetch_related("options").in_bulk()
+    specs = question_specs([int(pk) for pk, _mark in data["q"]])
     rng = random.Random(data["s"])
     items = []
     for position, (pk, mark) in enumerate(data["q"]):
-        question = questions.get(int(pk))
-        if question is None:
+        if int(pk) not in specs:
             continue
-        spec = question_spec(question, mark=Decimal(mark))
+        spec = {**specs[int(pk)], "mark": plain_decimal(Decimal(mark))}
         display = grading.display_order(spec, shuffle=contest_round.shuffle_options, rng=rng)
         items.append({"position": position, "spec": spec, "display": display})
     return items
@@ -124,17 +145,23 @@ def may_enter(*, contest: Contest, user) -> bool:
     return any(profile.org_unit.path.startswith(unit.path) for unit in contest.allowed_units.all())
 
 
-def _entrant(*, contest: Contest, key: str, details: dict, user) -> ContestEntrant:
-    entrant = ContestEntrant.objects.filter(contest=contest, identity_key=key).first()
-    if entrant is None:
-        try:
-            with transaction.atomic():
-                entrant = ContestEntrant(contest=contest, identity_key=key, user=user, **details)
-                entrant.full_clean(validate_constraints=False)
-                entrant.save()
-        except IntegrityError:
-            entrant = ContestEntrant.objects.get(contest=contest, identity_key=key)
-    return entrant
+# the related rows were read from the database in this request: no query per foreign key to check them
+KNOWN_RELATIONS = ["contest", "org_unit", "user", "round", "entrant"]
+
+
+def _locked_entrant(*, contest: Contest, key: str, details: dict, user) -> ContestEntrant:
+    """The person's entrant row, locked until the transaction ends (created on their first entry)."""
+    entrant = ContestEntrant.objects.select_for_update().filter(contest=contest, identity_key=key).first()
+    if entrant is not None:
+        return entrant
+    try:
+        with transaction.atomic():  # a savepoint: the same person's concurrent first entry may win
+            entrant = ContestEntrant(contest=contest, identity_key=key, user=user, **details)
+            entrant.full_clean(exclude=KNOWN_RELATIONS, validate_constraints=False)
+            entrant.save()
+        return entrant  # a row this transaction inserted stays ours until it commits
+    except IntegrityError:
+        return ContestEntrant.objects.select_for_update().get(contest=contest, identity_key=key)
 
 
 def contest_entry_submit(*, contest_round: ContestRound, ticket: str, responses: dict[int, object],
@@ -176,8 +203,8 @@ def contest_entry_submit(*, contest_round: ContestRound, ticket: str, responses:
                "email": email.strip().lower()}
     key = identity_key(phone=phone, email=email)
     with transaction.atomic():
-        entrant = _entrant(contest=contest, key=key, details=details, user=user if user and user.pk else None)
-        entrant = ContestEntrant.objects.select_for_update().get(pk=entrant.pk)
+        entrant = _locked_entrant(contest=contest, key=key, details=details,
+                                  user=user if user and user.pk else None)
         used = ContestEntry.objects.filter(round=contest_round, entrant=entrant).count()
         if used >= contest.entries_per_round:
             raise EntryLimitReached()
@@ -185,7 +212,7 @@ def contest_entry_submit(*, contest_round: ContestRound, ticket: str, responses:
                              score=score.quantize(CENT), max_score=max_score, all_correct=bool(answers) and all_right,
                              prediction=prediction, started_at=started, submitted_at=now,
                              time_taken_ms=max(0, int(taken.total_seconds() * 1000)), client_ip=client_ip)
-        entry.full_clean(validate_constraints=False)
+        entry.full_clean(exclude=KNOWN_RELATIONS, validate_constraints=False)
         entry.save()
     return entry
 
