@@ -14,6 +14,7 @@ from courses import api as courses_api
 from enrollment.urls import api_urlpatterns as enrollment_api_urlpatterns
 from people import api as people_api
 from people.urls import auth_urlpatterns
+from reporting.urls import api_urlpatterns as reporting_api_urlpatterns
 
 from . import views
 
@@ -34,8 +35,10 @@ urlpatterns = [
     path("assessments/", include("assessments.urls")),
     path("api/v1/enrollment/", include((enrollment_api_urlpatterns, "enrollment_api"))),
     path("api/v1/certificates/", include((certificates_api_urlpatterns, "certificates_api"))),
+    path("api/v1/reporting/", include((reporting_api_urlpatterns, "reporting_api"))),
     path("api/v1/", include(router.urls)),
     path("learning/", include("enrollment.urls")),
+    path("reports/", include("reporting.urls")),
     path("", include("certificates.urls")),
     path("", include("media_pipeline.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -177,3 +177,35 @@ class RosterImport(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in {self.Status.DONE, self.Status.REJECTED, self.Status.FAILED}
+
+
+class ProfileMembership(models.Model):
+    """A past stretch of a person's unit, category and flags, for reports on past periods.
+
+    Only closed stretches are stored: the current one is the Profile row itself,
+    valid since the last stretch ended (or since the profile was created). A
+    profile that never changed has no rows here. Written by
+    ``services.memberships_record`` when a tracked field changes.
+    """
+
+    profile = models.ForeignKey(Profile, verbose_name=_("person"), on_delete=models.CASCADE,
+                                related_name="memberships")
+    org_unit = models.ForeignKey(OrgUnit, verbose_name=_("org unit"), on_delete=models.PROTECT, related_name="+")
+    category = models.CharField(_("category"), max_length=32, choices=Category.choices)
+    area = models.CharField(_("area"), max_length=8, choices=Area.choices, blank=True)
+    ethnic_minority_area = models.BooleanField(_("ethnic-minority area"), default=False)
+    in_target_population = models.BooleanField(_("in the plan's target population"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    valid_from = models.DateTimeField(_("from"))
+    valid_to = models.DateTimeField(_("until"))
+
+    class Meta:
+        verbose_name = _("past membership")
+        verbose_name_plural = _("past memberships")
+        ordering = ["profile", "valid_from"]
+        indexes = [models.Index(fields=["valid_to", "valid_from"]), models.Index(fields=["profile", "valid_to"])]
+        constraints = [models.CheckConstraint(condition=models.Q(valid_to__gte=models.F("valid_from")),
+                                              name="membership_ends_after_start")]
+
+    def __str__(self) -> str:
+        return f"{self.profile_id}: {self.org_unit_id} {self.valid_from:%Y-%m-%d} – {self.valid_to:%Y-%m-%d}"

@@ -10,10 +10,11 @@ org unit (directly or through a relation path such as ``"profile__org_unit"``).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
-from .models import OrgUnit, Profile, Role, RoleAssignment
+from .models import OrgUnit, Profile, ProfileMembership, Role, RoleAssignment
 
 MANAGING_ROLES = (Role.DEPARTMENT_ADMIN, Role.UNIT_MANAGER)
 # Profiles whose person has not signed in yet: no account, or one held for them (unusable password).
@@ -127,3 +128,48 @@ def subtree(unit: OrgUnit) -> QuerySet[OrgUnit]:
 
 def org_unit_by_code(code: str) -> OrgUnit | None:
     return OrgUnit.objects.filter(code=code).first()
+
+
+# --- the plan's target population, at any moment (reporting) --------------------------
+
+@dataclass(frozen=True)
+class Population:
+    """The target population just before a moment, in two querysets that together list
+    each person once: ``past`` (ProfileMembership stretches that covered the moment, for
+    people who changed since) and ``current`` (Profile rows, for everyone else).
+
+    Both carry the same names: ``person_id``, ``account_id`` (the user, or None),
+    ``unit_id``, ``unit_path``, ``category``, ``area``, ``ethnic_minority_area``, and for
+    lists ``person_name``, ``person_code``, ``unit_name`` and ``unit_code``, so a caller can
+    group or filter each the same way and add (or union) the two results.
+    """
+
+    past: QuerySet
+    current: QuerySet
+
+    @property
+    def parts(self) -> tuple[QuerySet, QuerySet]:
+        return (self.past, self.current)
+
+
+def population_at(before, paths: Iterable[str] | None = None) -> Population:
+    """People in the plan's target population and active just before ``before`` (an aware
+    datetime), placed in the unit they belonged to then; ``paths`` limits them to those
+    subtrees (None: the whole province). One indexed scan of each table, any depth.
+    """
+    past = ProfileMembership.objects.filter(valid_from__lt=before, valid_to__gte=before, in_target_population=True,
+                                            is_active=True)
+    changed_since = ProfileMembership.objects.filter(profile_id=OuterRef("pk"), valid_to__gte=before)
+    current = Profile.objects.filter(created_at__lt=before, in_target_population=True, is_active=True) \
+        .exclude(Exists(changed_since))
+    if paths is not None:
+        paths = _minimal_paths(paths)
+        past = past.filter(_path_filter(paths, "org_unit"))
+        current = current.filter(_path_filter(paths, "org_unit"))
+    unit = {"unit_id": F("org_unit_id"), "unit_path": F("org_unit__path"), "unit_name": F("org_unit__name"),
+            "unit_code": F("org_unit__code")}
+    past = past.annotate(person_id=F("profile_id"), account_id=F("profile__user_id"),
+                         person_name=F("profile__full_name"), person_code=F("profile__id_code"), **unit)
+    current = current.annotate(person_id=F("pk"), account_id=F("user_id"), person_name=F("full_name"),
+                               person_code=F("id_code"), **unit)
+    return Population(past=past, current=current)

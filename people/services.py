@@ -18,6 +18,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,7 +26,7 @@ from django.utils.translation import gettext as _
 from lms.text import nfc
 
 from . import roster
-from .models import OrgUnit, Profile, Role, RoleAssignment, RosterImport
+from .models import OrgUnit, Profile, ProfileMembership, Role, RoleAssignment, RosterImport
 from .selectors import WITHOUT_OWN_ACCOUNT, managed_paths, visible_profiles
 
 logger = logging.getLogger(__name__)
@@ -50,6 +51,7 @@ ROLE_GROUPS: dict[str, tuple[str, list[str]]] = {
         "people.view_rosterimport", "people.add_rosterimport",
         *VIDEO_AUTHORING, "media_pipeline.manage_all_videos",
         *ASSESSMENT_AUTHORING,
+        *_crud("reporting", "phase"),  # the plan's targets
     ]),
     Role.UNIT_MANAGER: ("Unit managers", [
         "wagtailadmin.access_admin",
@@ -180,7 +182,8 @@ def roster_import_run(*, import_id: int) -> RosterImport:
     unit_paths = dict(OrgUnit.objects.values_list("code", "path"))
     existing = {
         row["id_code"]: row for row in Profile.objects.values(
-            "id", "id_code", "org_unit__path", *[f if f != "org_unit" else "org_unit_id" for f in UPDATABLE_FIELDS]
+            "id", "id_code", "org_unit__path", "is_active",
+            *[f if f != "org_unit" else "org_unit_id" for f in UPDATABLE_FIELDS]
         )
     }
     try:
@@ -203,7 +206,7 @@ def roster_import_run(*, import_id: int) -> RosterImport:
     created = updated = processed = 0
     for start in range(0, len(result.rows), ROSTER_BATCH):
         batch = result.rows[start:start + ROSTER_BATCH]
-        to_write = []
+        to_write, moved = [], []
         for row in batch:
             values = {
                 "full_name": row.full_name, "date_of_birth": row.date_of_birth, "email": row.email,
@@ -218,12 +221,15 @@ def roster_import_run(*, import_id: int) -> RosterImport:
                 continue
             else:
                 updated += 1
+                if membership_state(before) != membership_state({**values, "is_active": True}):
+                    moved.append((before["id"], before))
             to_write.append(Profile(id_code=row.id_code, is_active=True, **values))
         with transaction.atomic():
             Profile.objects.bulk_create(
                 to_write, update_conflicts=True, unique_fields=["id_code"],
                 update_fields=UPDATABLE_FIELDS + ["is_active", "updated_at"],
             )
+            memberships_record(changes=moved)  # the upsert sends no signals
         processed += len(batch)
         _progress(import_id, processed_rows=processed, created_count=created, updated_count=updated)
     _progress(import_id, status=RosterImport.Status.DONE, finished_at=timezone.now())
@@ -403,3 +409,37 @@ def email_verify(*, token: str) -> User:
         user.is_active = True
         user.save(update_fields=["is_active"])
     return user
+
+
+# --- membership history (reports on past periods) ----------------------------------
+
+MEMBERSHIP_FIELDS = ("org_unit_id", "category", "area", "ethnic_minority_area", "in_target_population", "is_active")
+
+
+def membership_state(profile) -> dict:
+    """The tracked fields of a profile (a model instance or a ``values()`` row)."""
+    get = profile.get if isinstance(profile, dict) else lambda name: getattr(profile, name)
+    return {name: get(name) for name in MEMBERSHIP_FIELDS}
+
+
+def memberships_record(*, changes: list[tuple[int, dict]], at=None) -> int:
+    """Close the current stretch of each changed profile: ``changes`` is (profile id, the
+    tracked fields *before* the change); each becomes a past stretch ending ``at`` (now).
+
+    The stretch starts where the profile's previous one ended, or when the profile was
+    created. Returns how many stretches were written.
+    """
+    if not changes:
+        return 0
+    at = at or timezone.now()
+    ids = [profile_id for profile_id, _before in changes]
+    ends = dict(ProfileMembership.objects.filter(profile_id__in=ids).values("profile_id")
+                .annotate(last=Max("valid_to")).values_list("profile_id", "last"))
+    created = dict(Profile.objects.filter(pk__in=ids).values_list("pk", "created_at"))
+    rows = []
+    for profile_id, before in changes:
+        start = ends.get(profile_id) or created.get(profile_id) or at
+        rows.append(ProfileMembership(profile_id=profile_id, valid_from=min(start, at), valid_to=at,
+                                      **membership_state(before)))
+    ProfileMembership.objects.bulk_create(rows)
+    return len(rows)

@@ -204,3 +204,47 @@ def make_certificate_template(unit, **fields):
 
     fields.setdefault("name", f"Mẫu {next(_seq)}")
     return CertificateTemplate.objects.create(issuing_unit=unit, **fields)
+
+
+# --- reporting ----------------------------------------------------------------------
+
+def make_training_class(course, unit, starts_on, ends_on=None, **extra):
+    """A class of ``course`` organised by ``unit`` (plain rows: no self-paced session is added)."""
+    from enrollment.models import TrainingClass
+
+    extra.setdefault("title", f"Lớp {next(_seq)}")
+    return TrainingClass.objects.create(course=course, org_unit=unit, starts_on=starts_on,
+                                        ends_on=ends_on or starts_on, **extra)
+
+
+def make_training_session(training_class, modality, starts_at, **extra):
+    import datetime as dt
+
+    from enrollment.models import TrainingSession
+
+    extra.setdefault("title", f"Buổi {next(_seq)}")
+    return TrainingSession.objects.create(training_class=training_class, modality=modality, starts_at=starts_at,
+                                          ends_at=starts_at + dt.timedelta(hours=2), **extra)
+
+
+def make_enrollment_row(user, course, completed_at=None, modality="", counted=None, revoked_at=None,
+                        training_class=None, status=None):
+    """An enrolment written as a row (a completion at a chosen time, as reports see it)."""
+    from enrollment.models import Enrollment
+
+    if status is None:
+        status = Enrollment.Status.COMPLETED if completed_at else Enrollment.Status.ACTIVE
+    return Enrollment.objects.create(user=user, course=course, status=status, completed_at=completed_at,
+                                     completion_modality=modality, counted_toward_target=counted,
+                                     completion_revoked_at=revoked_at, training_class=training_class)
+
+
+def make_survey_response(survey, unit, value, submitted_at):
+    """An answer to the overall question of a satisfaction survey (``make_survey``)."""
+    from assessments.models import SurveyAnswer, SurveyResponse
+
+    response = SurveyResponse.objects.create(survey=survey, subject_key=f"course:{next(_seq)}",
+                                             respondent_hash=f"h{next(_seq)}", org_unit=unit,
+                                             submitted_at=submitted_at)
+    SurveyAnswer.objects.create(response=response, item=survey.items.get(is_overall=True), value=value)
+    return response

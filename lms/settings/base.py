@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "courses",
     "enrollment",
     "certificates",
+    "reporting",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

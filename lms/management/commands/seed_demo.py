@@ -13,6 +13,7 @@ from courses.demo import seed_courses
 from enrollment.demo import seed_training
 from media_pipeline.demo import seed_media
 from people.demo import seed_people
+from reporting.demo import seed_reporting
 
 
 class Command(BaseCommand):
@@ -30,6 +31,7 @@ class Command(BaseCommand):
         seed_courses()
         seed_training()
         seed_certificates()
+        seed_reporting()
         self.stdout.write(_("Training targets report: %(url)s") % {"url": "/reports/"})
         self.stdout.write(self.style.SUCCESS(_("Demo content is ready. Logins:")))
         for login, password, role in logins:
