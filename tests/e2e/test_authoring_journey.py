@@ -60,7 +60,11 @@ def log_in(page, username, password=PASSWORD):
 def set_slug(page, slug):
     """Clean, ASCII URLs: the author sets the slug on the Promote tab."""
     page.locator('a[href="#tab-promote"]').click()
+    # Wagtail fills the slug from the title after a short delay: let it, then write ours over it
+    page.wait_for_function("document.querySelector('#id_slug').value !== ''")
     page.locator("#id_slug").fill(slug)
+    page.wait_for_timeout(500)
+    assert page.locator("#id_slug").input_value() == slug
     page.locator('a[href="#tab-content"]').click()
 
 
