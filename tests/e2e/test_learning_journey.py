@@ -1,5 +1,6 @@
 """A learner enrols, plays a lecture (hls.js), leaves, comes back on a "new device"
-and resumes at the saved position; progress moves; the course completes."""
+and resumes at the saved position; progress moves; the course completes once the
+lesson quiz is passed."""
 import re
 
 import pytest
@@ -7,7 +8,7 @@ import pytest
 from enrollment.models import Enrollment
 from media_pipeline import services as media
 from people.demo import DEMO_PASSWORD, seed_people
-from tests.factories import make_catalog, make_course, make_lesson, make_module
+from tests.factories import make_catalog, make_category, make_course, make_lesson, make_module, make_question, make_quiz, make_unit
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -21,6 +22,11 @@ def test_enrol_watch_leave_resume_complete(page, clip_720p, tmp_path):
     course = make_course(make_catalog(), title="Chuyển đổi số trong công tác PBGDPL", video_coverage_threshold=90)
     module = make_module(course, title="Học phần 1")
     lesson = make_lesson(module, title="Bài 1: Tổng quan", body=[("video", video)])
+    unit = make_unit("Sở Tư pháp", "SO-TP-HT")
+    quiz = make_quiz(unit, [make_question(make_category(unit), "single", stem="<p>Cơ quan nào có quyền lập hiến?</p>")],
+                     title="Kiểm tra cuối khóa", pass_percent=100, max_attempts=2)
+    quiz_lesson = make_lesson(module, title="Bài 2: Kiểm tra", body=[
+        ("quiz", {"quiz": quiz, "intro": "Làm đúng để hoàn thành khóa học.", "must_pass": True})])
 
     page.goto("/accounts/login/")
     page.get_by_label("Tên đăng nhập").fill("hocvien")
@@ -50,11 +56,34 @@ def test_enrol_watch_leave_resume_complete(page, clip_720p, tmp_path):
     page.goto(lesson.url)
     page.wait_for_function(f"document.querySelector('video').currentTime >= {saved - 0.5}", timeout=20000)
 
-    # watch to the end: the course completes, the progress bar is full
+    # watch to the end: the lecture is done, the course is not (its quiz is still to pass)
     with page.expect_response("**/api/v1/enrollment/heartbeat/"):
         page.evaluate("() => { const v = document.querySelector('video'); v.muted = true; v.currentTime = 0; "
                       "return v.play(); }")
         page.wait_for_function("document.querySelector('video').ended", timeout=30000)
+    page.goto("/learning/")
+    assert page.locator("progress").first.get_attribute("value") == "50"
+    assert "Đã hoàn thành" not in page.locator("main").inner_text()
+
+    # a wrong answer fails the quiz: still not complete
+    page.goto(quiz_lesson.url)
+    page.get_by_role("link", name="Vào làm bài kiểm tra").click()
+    page.get_by_role("button", name="Bắt đầu làm bài").click()
+    page.wait_for_url(re.compile(r"/assessments/attempts/\d+/$"))
+    page.get_by_label("Chính phủ").check()
+    page.get_by_role("button", name="Nộp bài").click()
+    page.wait_for_url(re.compile(r"/assessments/attempts/\d+/result/$"))
+    page.goto("/learning/")
+    assert page.locator("progress").first.get_attribute("value") == "50"
+
+    # the right answer passes it: the course completes, the progress bar is full
+    page.goto(quiz_lesson.url)
+    page.get_by_role("link", name="Vào làm bài kiểm tra").click()
+    page.get_by_role("button", name="Làm lại bài kiểm tra").click()
+    page.wait_for_url(re.compile(r"/assessments/attempts/\d+/$"))
+    page.get_by_label("Quốc hội").check()
+    page.get_by_role("button", name="Nộp bài").click()
+    page.wait_for_url(re.compile(r"/assessments/attempts/\d+/result/$"))
     page.goto("/learning/")
     assert page.locator("progress").first.get_attribute("value") == "100"
     assert "Đã hoàn thành" in page.locator("main").inner_text()
