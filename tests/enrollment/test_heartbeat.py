@@ -61,3 +61,40 @@ def test_heartbeats_of_someone_not_enrolled_are_refused_and_cached_lessons_follo
     services.withdraw(enrollment=enrollment)
     assert Enrollment.objects.get(pk=enrollment.pk).status == "withdrawn"
     assert client.post(url, payload, content_type="application/json").status_code == 403
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("change, field", [
+    ({"start": -1}, "start"),
+    ({"rate": 40}, "rate"),
+    ({"rate": 0}, "rate"),
+    ({"end": "mười"}, "end"),
+    ({"lesson": "abc"}, "lesson"),
+    ({"video": None}, "video"),
+    ({"start": None}, "start"),
+])
+def test_a_malformed_heartbeat_is_explained_and_changes_nothing(client, big_course, change, field):
+    course, lessons, video = big_course
+    user = make_user()
+    services.enroll(user=user, course=course)
+    client.force_login(user)
+    url = reverse("enrollment_api:api_heartbeat")
+    good = {"lesson": lessons[0].pk, "video": video.pk, "start": 0, "end": 5, "rate": 1}
+    assert client.post(url, good, content_type="application/json").status_code == 200
+    response = client.post(url, {**good, "start": 5, "end": 10, **change}, content_type="application/json",
+                           headers={"accept-language": "vi"})
+    assert response.status_code == 400 and field in response.json()
+    assert VideoProgress.objects.get().intervals == [[0.0, 5.0]]
+
+
+@pytest.mark.django_db
+def test_numbers_sent_as_text_count_as_the_serializer_reads_them(client, big_course):
+    course, lessons, video = big_course
+    user = make_user()
+    services.enroll(user=user, course=course)
+    client.force_login(user)
+    url = reverse("enrollment_api:api_heartbeat")
+    response = client.post(url, {"lesson": str(lessons[0].pk), "video": str(video.pk), "start": "0", "end": "4.5"},
+                           content_type="application/json")
+    assert response.status_code == 200 and response.json()["position"] == 4.5
+    assert VideoProgress.objects.get().intervals == [[0.0, 4.5]]
