@@ -9,8 +9,8 @@ For a period and a node of the org tree (a unit, or everything the user manages)
   unit, category, area, ethnic-minority flag and month; the grouped rows (a few
   thousand at most, never one per person) are added up the tree in Python;
 * training activities come from one query grouped by organising unit and month;
-* satisfaction from ``assessments.selectors.satisfaction_rate`` for the node and
-  each of its children;
+* satisfaction from one grouped query (``assessments.selectors.satisfaction_by_unit_path``),
+  added up each subtree by path prefix;
 * the monthly trend is read off the same grouped rows.
 
 Definitions: docs/REPORTING.md. Every unit is seen only within the user's scope
@@ -28,7 +28,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessments.selectors import satisfaction_rate
+from assessments.selectors import satisfaction_by_unit_path
 from enrollment.selectors.reporting import training_activities
 from people.models import Area, Category, OrgUnit
 from people.selectors import managed_paths, visible_org_units
@@ -169,11 +169,6 @@ def rollup(*, scope: Scope, period: Period, paths: list[str], now: dt.datetime) 
                   by_ethnic=dict(by_ethnic), first_trained=dict(first_trained), activities=dict(activities))
 
 
-def satisfaction_of(unit: OrgUnit, period: Period, now: dt.datetime) -> tuple[int, int]:
-    rate = satisfaction_rate(org_unit=unit, since=period.since, until=period.effective_until(now))
-    return rate.respondents, rate.satisfied
-
-
 def trend(*, period: Period, totals: Rollup, population: int, now: dt.datetime) -> list[TrendPoint]:
     """Month by month: people trained since the period began (by the month of their first training
     in it) against the population, and the activities held that month."""
@@ -237,19 +232,33 @@ def _marked(rows: list[Row], period: Period, now: dt.datetime) -> list[Row]:
     return rows
 
 
+class SubtreeSatisfaction:
+    """Respondents and satisfied of any unit's subtree in a period, from one grouped query."""
+
+    def __init__(self, *, paths: list[str], period: Period, now: dt.datetime):
+        self.totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        steplen = OrgUnit.steplen
+        by_path = satisfaction_by_unit_path(paths=paths, since=period.since, until=period.effective_until(now))
+        for path, rate in by_path.items():
+            for end in range(steplen, len(path) + 1, steplen):  # the unit and each unit above it
+                total = self.totals[path[:end]]
+                total[0] += rate.respondents
+                total[1] += rate.satisfied
+
+    def of(self, unit: OrgUnit) -> tuple[int, int]:
+        respondents, satisfied = self.totals.get(unit.path, (0, 0))
+        return respondents, satisfied
+
+
 def _satisfaction(node: Row, node_unit: OrgUnit | None, children: list[tuple[Row, OrgUnit]], period: Period,
-                  now: dt.datetime) -> None:
-    """Respondents and satisfied for the node and each child (one query each; none for the children
-    of a node nobody answered for)."""
-    if node_unit is not None:
-        node.figures.respondents, node.figures.satisfied = satisfaction_of(node_unit, period, now)
-        if not node.figures.respondents:
-            for row, _unit in children:
-                row.figures.respondents, row.figures.satisfied = 0, 0
-            return
+                  now: dt.datetime, paths: list[str]) -> None:
+    """Respondents and satisfied for the node and each child (one query for all)."""
+    subtrees = SubtreeSatisfaction(paths=paths, period=period, now=now)
     for row, unit in children:
-        row.figures.respondents, row.figures.satisfied = satisfaction_of(unit, period, now)
-    if node_unit is None:  # everything the user manages: the sum of their disjoint subtrees
+        row.figures.respondents, row.figures.satisfied = subtrees.of(unit)
+    if node_unit is not None:
+        node.figures.respondents, node.figures.satisfied = subtrees.of(node_unit)
+    else:  # everything the user manages: the sum of their disjoint subtrees
         node.figures.respondents = sum(row.figures.respondents for row, _unit in children)
         node.figures.satisfied = sum(row.figures.satisfied for row, _unit in children)
 
@@ -288,7 +297,7 @@ def dashboard(*, user, period: Period, unit_code: str | None = None, now: dt.dat
             node_figures.add(child.figures)
         node = Row(key="", label=_("All units you manage"), figures=node_figures, has_children=bool(children))
     if with_satisfaction:
-        _satisfaction(node, node_unit, list(zip(children, children_units)), period, now)
+        _satisfaction(node, node_unit, list(zip(children, children_units)), period, now, paths)
     by_category, by_area, by_ethnic = _breakdowns(totals)
     return Dashboard(
         period=period, now=now, running=period.is_running(now), node=_marked([node], period, now)[0],
@@ -312,8 +321,9 @@ def unit_table(*, user, period: Period, unit_code: str | None = None, now: dt.da
     units = [u for u in scope.units if any(u.path.startswith(p) for p in paths)]
     rows = [_unit_row(unit, totals.by_path.get(unit.path, Figures()), scope) for unit in units]
     if with_satisfaction:
+        subtrees = SubtreeSatisfaction(paths=paths, period=period, now=now)
         for row, unit in zip(rows, units):
-            row.figures.respondents, row.figures.satisfied = satisfaction_of(unit, period, now)
+            row.figures.respondents, row.figures.satisfied = subtrees.of(unit)
     return _marked(rows, period, now)
 
 
