@@ -19,7 +19,8 @@ Prints the ratios and ends with one JSON line.
     .venv/bin/python bench/pages.py [--requests 1500] [--concurrency 16] [--database-url postgres://...]
 
 Loopback only (127.0.0.1). Uses a throwaway SQLite database under a temporary VAR_DIR
-unless --database-url is given. Stops by itself: every request has a timeout, the run has
+unless --database-url is given. The cache is cleared first: with REDIS_URL, give the bench a
+Redis database of its own. Stops by itself: every request has a timeout, the run has
 a deadline, and gunicorn is stopped at the end.
 """
 from __future__ import annotations
@@ -86,6 +87,7 @@ def build_site(workdir: Path) -> dict:
     import django
 
     django.setup()
+    from django.core.cache import cache
     from django.core.management import call_command
     from django.test import Client
 
@@ -100,6 +102,8 @@ def build_site(workdir: Path) -> dict:
     from tests.factories import make_category, make_question, make_quiz, make_user
 
     call_command("migrate", verbosity=0)
+    # a cache left by an earlier throwaway site (Redis) would hold its pages under reused ids
+    cache.clear()
     catalog = catalog_ensure(parent=home_page_ensure(), title="Khóa học", slug="khoa-hoc")
     topics, categories = list(Topic.values), list(Category.values)
 

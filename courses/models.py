@@ -19,7 +19,7 @@ from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 from wagtail.search import index
 
 from lms.text import fold
@@ -66,7 +66,21 @@ AUTHORING_GUIDE = _(
 )
 
 
-class CatalogPage(Page):
+# set by courses.routing on a page it found and knows no view restriction applies to
+UNRESTRICTED_ATTRIBUTE = "_courses_unrestricted"
+
+
+class KnownRestrictionsMixin:
+    """A page found by courses.routing, which knows from its cached tree that no view
+    restriction applies, answers Wagtail's restriction check without its two queries."""
+
+    def get_view_restrictions(self):
+        if getattr(self, UNRESTRICTED_ATTRIBUTE, False):
+            return PageViewRestriction.objects.none()
+        return super().get_view_restrictions()
+
+
+class CatalogPage(KnownRestrictionsMixin, Page):
     """The course catalog: lists, filters and searches the published courses below it."""
 
     intro = models.CharField(_("introduction"), max_length=500, blank=True)
@@ -80,7 +94,7 @@ class CatalogPage(Page):
         verbose_name = _("course catalog")
 
     def route(self, request, path_components):
-        """Find a course, module or lesson by its whole URL path in one query.
+        """Find a course, module or lesson by its whole URL path: from the cache, or in one query.
 
         Wagtail walks the tree one level at a time (two queries a level); a lesson sits
         three levels below the catalog, and its page is the one learners load most. The
@@ -88,11 +102,12 @@ class CatalogPage(Page):
         the catalog. Anything else (a lesson's sub-routes, unknown paths) goes Wagtail's
         own way.
         """
-        # a course, a module or a lesson: the page type follows from the depth (one query)
+        from .selectors import page_below_catalog
+
+        # a course, a module or a lesson: the page type follows from the depth (cached; one query on a miss)
         model = {1: CoursePage, 2: ModulePage, 3: LessonPage}.get(len(path_components))
         if model is not None:
-            url_path = f"{self.url_path}{'/'.join(path_components)}/"
-            page = model.objects.filter(url_path=url_path, path__startswith=self.path).first()
+            page = page_below_catalog(self, model, f"{self.url_path}{'/'.join(path_components)}/", request)
             if page is not None:
                 return page.route(request, [])
         return super().route(request, path_components)
@@ -101,11 +116,11 @@ class CatalogPage(Page):
         from .selectors import catalog_context
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(catalog_context(catalog=self, params=request.GET))
+        context.update(catalog_context(catalog=self, params=request.GET, request=request))
         return context
 
 
-class CoursePage(Page):
+class CoursePage(KnownRestrictionsMixin, Page):
     """A course: what learners see before they start, and the completion rules."""
 
     summary = models.TextField(_("summary"), max_length=600,
@@ -204,7 +219,7 @@ class CourseAudience(models.Model):
         return str(self.get_category_display())
 
 
-class ModulePage(Page):
+class ModulePage(KnownRestrictionsMixin, Page):
     """A module (học phần) of a course: a group of lessons."""
 
     intro = models.TextField(_("introduction"), blank=True)
@@ -228,7 +243,7 @@ class ModulePage(Page):
         return context
 
 
-class LessonPage(RoutablePageMixin, Page):
+class LessonPage(KnownRestrictionsMixin, RoutablePageMixin, Page):
     """A lesson: a StreamField body of text, video, audio, documents, images, quizzes and citations."""
 
     summary = models.CharField(_("summary"), max_length=300, blank=True)

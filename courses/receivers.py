@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
-from wagtail.models import Page, PageViewRestriction
-from wagtail.signals import page_published, page_unpublished, post_page_move, workflow_approved
+from wagtail.models import Page, PageViewRestriction, Site
+from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move, workflow_approved
 
 from . import cache as shared_cache
 from .models import CoursePage, LessonPage, ModulePage
@@ -34,6 +34,7 @@ def _course_paths(path: str, depth: int) -> set[str]:
 
 def _forget(page) -> None:
     shared_cache.outline_forget(*_course_paths(page.path, page.depth))
+    shared_cache.generation_bump("pages")
     if isinstance(page, CoursePage):
         shared_cache.generation_bump("catalog")
 
@@ -43,6 +44,8 @@ def _forget(page) -> None:
 def course_page_changed(sender, instance, **kwargs):
     if isinstance(instance, COURSE_PAGES):
         _forget(instance)
+    else:  # the catalog, the home page or another page above or beside the courses
+        shared_cache.generation_bump("site")
 
 
 @receiver(post_page_move)
@@ -53,19 +56,42 @@ def course_page_moved(sender, instance, parent_page_before=None, url_path_before
         if parent_page_before is not None:  # the course it left
             shared_cache.outline_forget(*_course_paths(parent_page_before.path, parent_page_before.depth))
         shared_cache.generation_bump("catalog")
+    shared_cache.generation_bump("site")  # the tree paths under view restrictions moved with it
+
+
+@receiver(page_slug_changed)
+def page_url_changed(sender, instance, **kwargs):
+    """The URLs of the pages below changed: the catalog's route and the outlines' links."""
+    shared_cache.generation_bump("site")
+
+
+@receiver(post_save)
+def alias_created(sender, instance, created=False, **kwargs):
+    """An alias takes its source's view restrictions: courses.routing stops assuming them."""
+    if created and isinstance(instance, Page) and instance.alias_of_id is not None:
+        shared_cache.generation_bump("site")
 
 
 @receiver(post_delete)
 def course_page_deleted(sender, instance, **kwargs):
     if isinstance(instance, COURSE_PAGES):
         _forget(instance)
+    elif isinstance(instance, Page):
+        shared_cache.generation_bump("site")
+
+
+@receiver(post_save, sender=Site)
+@receiver(post_delete, sender=Site)
+def site_changed(sender, instance, **kwargs):
+    shared_cache.generation_bump("site")
 
 
 @receiver(post_save, sender=PageViewRestriction)
 @receiver(post_delete, sender=PageViewRestriction)
 def restriction_changed(sender, instance, **kwargs):
-    """The catalog lists public courses only."""
+    """The catalog lists public courses only; the routing knows which pages are restricted."""
     shared_cache.generation_bump("catalog")
+    shared_cache.generation_bump("site")
 
 
 def media_changed(sender, instance, **kwargs):

@@ -67,6 +67,19 @@ def _course_path(page) -> str | None:
     return page.path[:page.steplen * (page.depth - levels)]
 
 
+def page_below_catalog(catalog: CatalogPage, model: type[Page], url_path: str, request=None) -> Page | None:
+    """The course, module or lesson (of ``model``) at ``url_path`` under ``catalog``: the same
+    page for every learner, so cached until a course page changes (courses.receivers bumps the
+    ``pages`` generation); one query on a miss. Unknown paths are not cached."""
+    key = shared_cache.page_key(url_path, shared_cache.generations(request))
+    page = cache.get(key)
+    if page is None or not isinstance(page, model) or not page.path.startswith(catalog.path):
+        page = model.objects.filter(url_path=url_path, path__startswith=catalog.path).first()
+        if page is not None:
+            cache.set(key, page, shared_cache.PAGE_TIMEOUT)
+    return page
+
+
 def _outline_rows(course: CoursePage) -> list[tuple]:
     """(id, title, path, url_path, depth, is_required, minutes) of the course's live modules and lessons."""
     return list(Page.objects.live().descendant_of(course).filter(depth__lte=course.depth + 2).order_by("path")
@@ -74,10 +87,10 @@ def _outline_rows(course: CoursePage) -> list[tuple]:
                              "lessonpage__estimated_minutes"))
 
 
-def _course_bundle(course_path: str) -> dict | None:
+def _course_bundle(course_path: str, request=None) -> dict | None:
     """The course at ``course_path`` and its outline rows: shared by every learner, so cached
     (two queries on a miss, none on a hit; courses.receivers drops it when the course changes)."""
-    key = shared_cache.outline_key(course_path)
+    key = shared_cache.outline_key(course_path, shared_cache.generations(request)["site"])
     bundle = cache.get(key)
     if bundle is None:
         course = CoursePage.objects.filter(path=course_path).select_related("cover_image").first()
@@ -110,7 +123,7 @@ def _outline(course: CoursePage, rows: list[tuple], request) -> list[OutlineModu
 
 def course_outline(course: CoursePage, request=None) -> list[OutlineModule]:
     """The course's live modules, each with its live lessons, in the authors' order (cached; one query on a miss)."""
-    bundle = _course_bundle(course.path) if course.path else None
+    bundle = _course_bundle(course.path, request) if course.path else None
     if bundle is None:
         return _outline(course, _outline_rows(course), request) if course.path else []
     return _outline(bundle["course"], bundle["rows"], request)  # the live course's URLs (also in a preview)
@@ -126,7 +139,7 @@ def course_of(page) -> CoursePage | None:
 
 def _course_and_outline(page, request) -> tuple[CoursePage | None, list[OutlineModule]]:
     path = _course_path(page)
-    bundle = _course_bundle(path) if path else None
+    bundle = _course_bundle(path, request) if path else None
     if bundle is None:
         return None, []
     return bundle["course"], _outline(bundle["course"], bundle["rows"], request)
@@ -166,7 +179,7 @@ def lesson_body_cache_key(lesson: LessonPage, request) -> str | None:
     is rendered afresh: previews, and pages not published from a revision."""
     if getattr(request, "is_preview", False) or not lesson.live or not lesson.live_revision_id:
         return None
-    media = shared_cache.generations()["media"]
+    media = shared_cache.generations(request)["media"]
     return f"{media}:{lesson.pk}:{lesson.live_revision_id}:{translation.get_language()}"
 
 
@@ -291,35 +304,42 @@ def catalog_courses(*, catalog: CatalogPage | None = None, topic: str = "", audi
     return qs.select_related("cover_image").prefetch_related("audiences", "cover_image__renditions")
 
 
-def catalog_context(*, catalog: CatalogPage, params) -> dict:
+def catalog_context(*, catalog: CatalogPage, params, request=None) -> dict:
     """The catalog page's filter form (bound to the query string) and one page of courses.
 
     The results are the same for every visitor with the same query string: the template
     caches them under ``results_cache_key``, and the courses are only looked up (lazily)
     when the cached fragment is missing.
     """
-    form = CatalogFilterForm(params)
-    filters = form.cleaned_data if form.is_valid() else {}
+    # the form, the courses and the links are only needed when the cached fragment is missing
+    form = SimpleLazyObject(lambda: CatalogFilterForm(params))
+
+    def filters() -> dict:
+        return form.cleaned_data if form.is_valid() else {}
 
     def one_page() -> PaginatorPage:
+        chosen = filters()
         courses = catalog_courses(
-            catalog=catalog, topic=filters.get("topic", ""), audience=filters.get("audience", ""),
-            language=filters.get("language", ""), modality=filters.get("modality", ""), query=filters.get("q", ""),
+            catalog=catalog, topic=chosen.get("topic", ""), audience=chosen.get("audience", ""),
+            language=chosen.get("language", ""), modality=chosen.get("modality", ""), query=chosen.get("q", ""),
         )
         return Paginator(courses, CATALOG_PAGE_SIZE).get_page(params.get("page"))
 
-    # the filters only (other parameters neither change the results nor go into the cached links)
-    query_without_page = QueryDict(mutable=True)
-    for name in CatalogFilterForm.base_fields:
-        query_without_page.setlist(name, params.getlist(name))
-    known = sorted((name, value) for name, values in [*query_without_page.lists(), ("page", params.getlist("page"))]
-                   for value in values)
-    generation = shared_cache.generations()
+    def query_without_page() -> str:
+        # the filters only (other parameters neither change the results nor go into the cached links)
+        query = QueryDict(mutable=True)
+        for name in CatalogFilterForm.base_fields:
+            query.setlist(name, params.getlist(name))
+        return query.urlencode()
+
+    known = sorted((name, value) for name in [*CatalogFilterForm.base_fields, "page"]
+                   for value in params.getlist(name))
+    generation = shared_cache.generations(request)
     return {
         "filter_form": form,
         "courses": SimpleLazyObject(one_page),
-        "is_filtered": any(filters.values()),
-        "query_without_page": query_without_page.urlencode(),
+        "is_filtered": SimpleLazyObject(lambda: any(filters().values())),
+        "query_without_page": SimpleLazyObject(query_without_page),
         "results_cache_key": (f"{generation['catalog']}:{generation['media']}:{catalog.pk}:"
                               f"{translation.get_language()}:{known!r}"),
         "fragment_timeout": shared_cache.FRAGMENT_TIMEOUT,

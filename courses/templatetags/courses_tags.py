@@ -4,7 +4,6 @@ from html import escape
 
 from django import template
 from django.db.models import prefetch_related_objects
-from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
@@ -19,21 +18,9 @@ def state_of(progress: dict, lesson_id: int) -> str:
     return (progress or {}).get(lesson_id, "")
 
 
-@register.simple_tag
-def outline_lessons(module, progress, current_id):
-    """``{% outline_lessons module progress page.id %}``: the ``<li>`` of each lesson of a module in
-    the outline, with the learner's progress marks and the current lesson. Built here rather than
-    in a template loop: a course may have hundreds of lessons, shown on every lesson page. Every
-    value from the database goes through ``escape``; the rest are fixed strings."""
+def _lesson_items(module, progress: dict, current_id, marks: dict, optional: str) -> str:
     if not module.lessons:
-        return format_html("<li>{}</li>", gettext("No lessons yet."))
-    marks = {
-        "complete": ' <span class="progress-mark" aria-label="%s" role="img">✓</span>' % escape(gettext("completed")),
-        "in_progress": ' <span class="progress-mark" aria-label="%s" role="img">…</span>' % escape(
-            gettext("in progress")),
-    }
-    optional = ' <span class="optional">(%s)</span>' % escape(gettext("optional"))
-    progress = progress or {}
+        return "<li>%s</li>" % escape(gettext("No lessons yet."))
     items = []
     for lesson in module.lessons:
         state = progress.get(lesson.id)
@@ -41,8 +28,39 @@ def outline_lessons(module, progress, current_id):
         css = f' class="progress-{state}"' if mark else ""
         current = ' aria-current="page"' if lesson.id == current_id else ""
         note = "" if lesson.is_required else optional
-        items.append(f'<li{css}><a href="{escape(lesson.url or "")}"{current}>{escape(lesson.title)}</a>{mark}{note}</li>')
-    return mark_safe("\n".join(items))  # noqa: S308 (escaped above)
+        link = f'<a href="{escape(lesson.url or "")}"{current}>{escape(lesson.title)}</a>'
+        items.append(f"<li{css}>{link}{mark}{note}</li>")
+    return "\n".join(items)
+
+
+@register.simple_tag
+def course_outline(outline, progress, current_id, current_module_id=None):
+    """``{% course_outline outline progress page.id current_module_id %}``: the course outline,
+    with the learner's progress marks, the current lesson and its module. Built here rather
+    than in a template loop: a course may have hundreds of lessons, shown on every lesson
+    page. Every value from the database goes through ``escape``; the rest are fixed strings."""
+    if not outline:
+        body = "  <p>%s</p>" % escape(gettext("The outline is being prepared."))
+    else:
+        marks = {
+            "complete": ' <span class="progress-mark" aria-label="%s" role="img">✓</span>' % escape(
+                gettext("completed")),
+            "in_progress": ' <span class="progress-mark" aria-label="%s" role="img">…</span>' % escape(
+                gettext("in progress")),
+        }
+        optional = ' <span class="optional">(%s)</span>' % escape(gettext("optional"))
+        progress = progress or {}
+        modules = []
+        for module in outline:
+            css = ' class="current-module"' if module.id == current_module_id else ""
+            lessons = _lesson_items(module, progress, current_id, marks, optional)
+            modules.append(
+                f'    <li{css}>\n      <span class="outline-module-title">{escape(module.title)}</span>\n'
+                f'      <ol class="outline-lessons">{lessons}</ol>\n    </li>')
+        body = '  <ol class="outline-modules">\n%s\n  </ol>' % "\n".join(modules)
+    return mark_safe(  # noqa: S308 (escaped above)
+        '<nav class="outline" aria-labelledby="outline-heading">\n'
+        f'  <h2 id="outline-heading">{escape(gettext("Course outline"))}</h2>\n{body}\n</nav>')
 
 
 @register.filter

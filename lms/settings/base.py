@@ -100,6 +100,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Wagtail's pages routed from a cached Site and catalog (process_view of wagtail's serve only)
+    "courses.middleware.CachedRouteMiddleware",
     # axes last: it inspects the response of the login views.
     "axes.middleware.AxesMiddleware",
 ]
@@ -138,7 +140,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 30,
     }
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Connections are kept (DATABASE_CONN_MAX_AGE) as on PostgreSQL: opening one costs a file open
+    # and the PRAGMAs above on every request. Django keeps one per thread and closes a broken one;
+    # in autocommit no read transaction stays open between requests, so WAL checkpoints go on.
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- cache ----------------------------------------------------------------
