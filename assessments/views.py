@@ -4,6 +4,11 @@ Views parse the request and call services and selectors; nothing else.
 """
 from __future__ import annotations
 
+import hashlib
+import threading
+import time
+from collections import OrderedDict
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
@@ -11,8 +16,10 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -200,9 +207,10 @@ def _contest_round(slug: str, number: int) -> tuple[Contest, ContestRound]:
     return contest_round.contest, contest_round
 
 
-def _entry_items(contest_round: ContestRound, ticket_data: dict, data=None) -> list[dict]:
+def _entry_items(questions: list[dict], data=None) -> list[dict]:
+    """What the entry form shows of the ticket's questions (``ticket_questions``), with the posted answers."""
     items = []
-    for drawn in contest_services.ticket_questions(contest_round=contest_round, data=ticket_data):
+    for drawn in questions:
         item = grading.present(drawn["spec"], drawn["display"])
         item.update(position=drawn["position"], response=None, sequence=0, closed=False)
         if data is not None:
@@ -231,9 +239,11 @@ def round_enter(request, slug: str, number: int):
     if request.method == "GET":
         ticket = contest_services.entry_ticket(contest_round=contest_round, now=now)
         data = contest_services.read_ticket(contest_round=contest_round, ticket=ticket, now=now)
+        questions = contest_services.ticket_questions(contest_round=contest_round, data=data)
         form = EntrantForm(initial=_entrant_initial(request.user), **form_kwargs)
         return render(request, "assessments/round_enter.html", {
-            **context, "form": form, "ticket": ticket, "items": _entry_items(contest_round, data),
+            **context, "form": form, "form_html": _blank_form_html(request, contest_round, form),
+            "ticket": ticket, "questions_html": _question_fields_html(_entry_items(questions)),
             "restricted_units": units})
     ticket = request.POST.get("ticket", "")
     form = EntrantForm(request.POST, **form_kwargs)
@@ -242,11 +252,12 @@ def round_enter(request, slug: str, number: int):
     except AssessmentError as error:
         messages.error(request, error.message)
         return redirect("assessments:round_enter", slug=slug, number=number)
-    items = _entry_items(contest_round, data, request.POST)
+    questions = contest_services.ticket_questions(contest_round=contest_round, data=data)
+    items = _entry_items(questions, request.POST)
     if form.is_valid():
         try:
             entry = contest_services.contest_entry_submit(
-                contest_round=contest_round, ticket=ticket,
+                contest_round=contest_round, ticket=ticket, questions=questions,
                 responses={item["position"]: response_from_post(item, request.POST) for item in items},
                 prediction=form.cleaned_data["prediction"], full_name=form.cleaned_data["full_name"],
                 org_unit=form.cleaned_data["org_unit"], address=form.cleaned_data["address"],
@@ -261,6 +272,68 @@ def round_enter(request, slug: str, number: int):
         status = 400
     return render(request, "assessments/round_enter.html", {
         **context, "form": form, "ticket": ticket, "items": items, "restricted_units": units}, status=status)
+
+
+class RenderedFragments:
+    """Rendered HTML by a digest of everything it shows, kept in this process (bounded, least recently
+    used first out, re-rendered every ``seconds`` so that what a fragment links to stays current).
+
+    The key says all the fragment depends on, so an entry is never wrong, only unused: it lives in
+    memory rather than in the shared cache, where thousands of keys would push out boards, specs and
+    rate-limit counters.
+    """
+
+    def __init__(self, size: int, seconds: int = 600):
+        self.size, self.seconds = size, seconds
+        self.entries: OrderedDict[str, str] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, parts: tuple, render) -> str:
+        key = hashlib.sha1(repr((int(time.time()) // self.seconds, *parts)).encode()).hexdigest()  # noqa: S324
+        with self.lock:
+            html = self.entries.get(key)
+            if html is not None:
+                self.entries.move_to_end(key)
+                return html
+        html = render()
+        with self.lock:
+            self.entries[key] = html
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+        return html
+
+
+# a fieldset per question, position and order of options (a round of 20 questions of 4 options: 9,600)
+QUESTION_FIELDS = RenderedFragments(size=20_000)
+BLANK_FORMS = RenderedFragments(size=100)
+
+
+def _question_fields_html(items: list[dict]) -> list[str]:
+    """Each question's fields, rendered once and shared by every entrant who is shown the same thing.
+
+    A fieldset depends only on what it shows (the allow-listed item: type, stem, options in their
+    order, mark, position; no answer, the form is blank) and the language. Thousands of entrants open
+    the same round: rendering their twenty fieldsets was most of the page's cost.
+    """
+    language = translation.get_language()
+    return [mark_safe(QUESTION_FIELDS.get(  # noqa: S308 - our own template's output
+        (language, item), lambda item=item: render_to_string(
+            "assessments/_question.html", {"item": item, "prefix": "q", "with_sequence": False})))
+        for item in items]
+
+
+def _blank_form_html(request, contest_round: ContestRound, form: EntrantForm) -> str | None:
+    """The empty registration form of an anonymous visitor (the same for all of them), rendered once.
+
+    Its key holds what it shows: the units offered (ids and names), the tie-break question and the
+    language. A signed-in visitor's form is filled from their profile: rendered by the page (None).
+    """
+    if request.user.is_authenticated:
+        return None
+    units = [(unit.pk, str(unit)) for unit in form.fields["org_unit"].queryset]
+    parts = (translation.get_language(), contest_round.contest_id, units, str(form.fields["prediction"].label))
+    return mark_safe(BLANK_FORMS.get(  # noqa: S308 - our own template's output
+        parts, lambda: render_to_string("lms/form_fields.html", {"form": form})))
 
 
 def entrant_units(contest: Contest):
@@ -285,13 +358,13 @@ ENTRY_SALT = "assessments.entry-done"
 
 
 def entry_done(request, slug: str, token: str):
-    contest = _contest(slug)
     try:
         entry_id = signing.loads(token, salt=ENTRY_SALT, max_age=7 * 24 * 3600)
     except signing.BadSignature:
         raise Http404 from None
-    entry = get_object_or_404(ContestEntry.objects.select_related("round", "entrant").defer("answers"),
-                              pk=entry_id, round__contest=contest)
+    entry = get_object_or_404(ContestEntry.objects.select_related("round__contest", "entrant").defer("answers"),
+                              pk=entry_id, round__contest__slug=slug, round__contest__is_published=True)
+    contest = entry.round.contest
     return render(request, "assessments/entry_done.html", {
         "contest": contest, "round": entry.round, "entry": entry, "rank": selectors.entry_rank(entry)})
 

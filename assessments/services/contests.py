@@ -166,9 +166,12 @@ def _locked_entrant(*, contest: Contest, key: str, details: dict, user) -> Conte
 
 def contest_entry_submit(*, contest_round: ContestRound, ticket: str, responses: dict[int, object],
                          prediction: int, full_name: str, org_unit=None, address: str = "", phone: str = "",
-                         email: str = "", user=None, client_ip: str | None = None, now=None) -> ContestEntry:
+                         email: str = "", user=None, client_ip: str | None = None, now=None,
+                         questions: list[dict] | None = None) -> ContestEntry:
     """Grade and store one entry. ``responses`` maps each question's position to its raw answer.
 
+    ``questions`` is ``ticket_questions`` of this ticket when the caller has already read them (the
+    entry page does, to read the posted answers): they are not read a second time.
     Raises ContestClosed, EntryExpired, NotEligible, EntryLimitReached or TooManyRequests.
     """
     now = now or timezone.now()
@@ -184,7 +187,9 @@ def contest_entry_submit(*, contest_round: ContestRound, ticket: str, responses:
     if contest.audience == Contest.Audience.RESTRICTED:
         org_unit = profile_of(user).org_unit
     answers, score, max_score, all_right = [], Decimal(0), Decimal(0), True
-    for item in ticket_questions(contest_round=contest_round, data=data):
+    if questions is None:
+        questions = ticket_questions(contest_round=contest_round, data=data)
+    for item in questions:
         spec = item["spec"]
         try:
             response = grading.clean_response(spec, responses.get(item["position"]))

@@ -3,6 +3,7 @@ board, the board is shared through the cache for a few seconds, question specs a
 stale after an edit."""
 import datetime as dt
 import random
+import re
 from decimal import Decimal
 
 import pytest
@@ -14,7 +15,8 @@ from django.test.utils import CaptureQueriesContext
 from assessments import selectors
 from assessments.models import ContestEntrant, ContestEntry
 from assessments.services import contests as contest_services
-from tests.factories import make_category, make_contest, make_question
+from assessments.views import RenderedFragments
+from tests.factories import make_category, make_contest, make_profile, make_question, make_user
 
 from .test_contests import OPENS, enter
 
@@ -133,3 +135,69 @@ def test_an_edited_question_is_graded_by_its_new_answer_at_once(contest, provinc
     changed = next(i for i in after if i["spec"]["id"] == question.pk)
     assert changed["spec"]["answer"] == {"value": question.true_false_answer}
     assert changed["spec"]["mark"] == item["spec"]["mark"] and changed["display"] == item["display"]
+
+
+def entry_form(client, contest) -> str:
+    response = client.get(f"/assessments/contests/{contest.slug}/rounds/1/enter/")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_the_entry_form_built_from_shared_fragments_shows_each_question_and_no_answer(client, contest):
+    # given the same round opened by many visitors (their fieldsets are rendered once and shared)
+    contest_round = contest.rounds.get()
+    with time_machine.travel(OPENS + dt.timedelta(hours=1), tick=False):
+        pages = [entry_form(client, contest) for _visitor in range(3)]
+    # then every page shows the three questions, each once, and nothing of the answer key
+    stems = [slot.question.stem for slot in contest_round.slots.select_related("question")]
+    for html in pages:
+        assert sorted(re.findall(r'name="positions" value="(\d+)"', html)) == ["0", "1", "2"]
+        for stem in stems:
+            assert html.count(stem) == 1
+        assert "correct" not in html and "is_correct" not in html and '"answer"' not in html
+
+
+def test_an_edited_question_is_shown_as_edited_on_the_next_entry_form(client, contest):
+    question = contest.rounds.get().slots.filter(question__qtype="single").get().question
+    with time_machine.travel(OPENS + dt.timedelta(hours=1), tick=False):
+        before = entry_form(client, contest)
+        option = question.options.order_by("sort_order").first()
+        question.stem = "<p>Cơ quan nào ban hành luật?</p>"
+        question.save()
+        option.text = "Quốc hội khóa XV"
+        option.save()
+        question.save()  # the admin saves the question with its options: updated_at moves
+        after = entry_form(client, contest)
+    assert "Cơ quan nào ban hành luật?" not in before
+    assert "Cơ quan nào ban hành luật?" in after and "Quốc hội khóa XV" in after
+
+
+def test_a_signed_in_visitor_gets_their_details_not_the_shared_blank_form(client, contest, province):
+    user = make_user()
+    make_profile(province["hamlet"], "Y Bhăm", user=user, phone="0911222333")
+    with time_machine.travel(OPENS + dt.timedelta(hours=1), tick=False):
+        blank = entry_form(client, contest)  # an anonymous visitor first: the blank form is kept
+        client.force_login(user)
+        own = entry_form(client, contest)
+    assert "Y Bhăm" not in blank and "0911222333" not in blank
+    assert 'value="Y Bhăm"' in own and 'value="0911222333"' in own
+
+
+def test_rendered_fragments_are_bounded_and_renewed():
+    fragments = RenderedFragments(size=2, seconds=600)
+    renders = []
+
+    def render(text):
+        renders.append(text)
+        return text
+
+    with time_machine.travel(OPENS, tick=False) as clock:
+        assert [fragments.get((key,), lambda key=key: render(key)) for key in "aab"] == ["a", "a", "b"]
+        assert renders == ["a", "b"]  # the second "a" was not rendered again
+        fragments.get(("c",), lambda: render("c"))  # "a" is the least recently used: dropped
+        fragments.get(("b",), lambda: render("b"))
+        fragments.get(("a",), lambda: render("a"))
+        assert renders == ["a", "b", "c", "a"]
+        clock.shift(dt.timedelta(seconds=601))
+        fragments.get(("a",), lambda: render("a"))  # re-rendered once its period is over
+    assert renders == ["a", "b", "c", "a", "a"] and len(fragments.entries) == 2
