@@ -149,18 +149,27 @@ def rollup(*, scope: Scope, period: Period, paths: list[str], now: dt.datetime) 
             by_path[unit.path[:end]].add(figures)
         return True
 
+    # plain integer sums first (a few thousand grouped rows), Figures only per unit and per value
+    per_unit: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
+    per_value: dict[tuple[str, object], list[int]] = defaultdict(lambda: [0, 0, 0])
     group: PeopleGroup
     for group in people_groups(since=period.since, until=period.effective_until(now), snapshot=period.snapshot(now),
                                paths=paths):
-        trained = group.people if group.first_month else 0
-        figures = Figures(population=group.people, trained=trained, trained_online=group.online)
-        if not add_up(group.unit_id, figures):
+        if group.unit_id not in scope.by_id:  # outside what the user manages: never shown
             continue
-        by_category[group.category].add(figures)
-        by_area[group.area].add(figures)
-        by_ethnic[group.ethnic_minority_area].add(figures)
+        trained = group.people if group.first_month else 0
+        for sums in (per_unit[group.unit_id], per_value["category", group.category], per_value["area", group.area],
+                     per_value["ethnic", group.ethnic_minority_area]):
+            sums[0] += group.people
+            sums[1] += trained
+            sums[2] += group.online
         if group.first_month:
             first_trained[group.first_month] += trained
+    for unit_id, (population, trained, online) in per_unit.items():
+        add_up(unit_id, Figures(population=population, trained=trained, trained_online=online))
+    breakdowns = {"category": by_category, "area": by_area, "ethnic": by_ethnic}
+    for (dimension, value), (population, trained, online) in per_value.items():
+        breakdowns[dimension][value].add(Figures(population=population, trained=trained, trained_online=online))
     for row in activity_rows(period=period, paths=paths, now=now):
         if add_up(row["organiser_id"], Figures(activities=row["total"], activities_online=row["online"])):
             total, online = activities[row["month"]]

@@ -117,8 +117,9 @@ def people_groups(*, since: dt.datetime, until: dt.datetime, snapshot: dt.dateti
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, *month_params])
         rows = cursor.fetchall()
+    months = {month: to_month(month) for month in {row[4] for row in rows}}  # a few dozen distinct values
     return [PeopleGroup(unit_id=unit_id, category=category, area=area or "", ethnic_minority_area=bool(ethnic),
-                        first_month=to_month(month), people=count, online=int(online or 0))
+                        first_month=months[month], people=count, online=int(online or 0))
             for unit_id, category, area, ethnic, month, count, online in rows]
 
 
