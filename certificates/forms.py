@@ -1,7 +1,13 @@
-"""Forms of the certificates admin: template editing (scoped choices), revoke, re-issue, bulk issue."""
+"""Forms of the certificates app: template editing (scoped choices), revoke, re-issue, bulk issue, and the
+public verification forms (a code typed from a paper copy, a PDF file checked against the records)."""
 from __future__ import annotations
 
+import hashlib
+import re
+from urllib.parse import urlsplit
+
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
@@ -48,3 +54,44 @@ class BulkIssueForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["training_class"].queryset = classes_visible(user)
+
+
+class VerifyCodeForm(forms.Form):
+    """The code printed under the QR code, or the whole verification address pasted."""
+
+    code = forms.CharField(label=_("Verification code"), max_length=300,
+                           help_text=_("Printed under the QR code, after /verify/ in the address."),
+                           error_messages={"required": _("Enter the code printed on the certificate.")})
+
+    def clean_code(self):
+        text = self.cleaned_data["code"].strip()
+        if "/" in text:  # an address: keep its last path segment
+            text = [part for part in urlsplit(text).path.split("/") if part][-1:] or [""]
+            text = text[0]
+        text = re.sub(r"\s+", "", text)
+        if not text:
+            raise forms.ValidationError(_("Enter the code printed on the certificate."), code="empty")
+        return text
+
+
+class VerifyFileForm(forms.Form):
+    """A certificate PDF, compared byte for byte (by its SHA-256) with the PDFs the platform issued."""
+
+    file = forms.FileField(label=_("Certificate PDF"),
+                           help_text=_("The PDF as it was downloaded or received by e-mail. It is not kept."))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.CERTIFICATE_CHECK_MAX_BYTES:
+            raise forms.ValidationError(
+                _("This file is larger than any certificate (at most %(size)d MB)."),
+                params={"size": settings.CERTIFICATE_CHECK_MAX_BYTES // 1_000_000}, code="too_large")
+        digest = hashlib.sha256()
+        head = b""
+        for chunk in upload.chunks():
+            head = head or chunk[:5]
+            digest.update(chunk)
+        if head != b"%PDF-":
+            raise forms.ValidationError(_("This file is not a PDF."), code="not_pdf")
+        upload.sha256 = digest.hexdigest()
+        return upload

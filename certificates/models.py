@@ -210,7 +210,7 @@ class Certificate(models.Model):
             models.CheckConstraint(condition=Q(status="revoked", revoked_at__isnull=False) | ~Q(status="revoked"),
                                    name="revoked_certificate_has_time"),
         ]
-        indexes = [models.Index(fields=["status", "issued_at"])]
+        indexes = [models.Index(fields=["status", "issued_at"]), models.Index(fields=["pdf_sha256"])]
 
     def __str__(self) -> str:
         return f"{self.number} — {self.learner_name}"

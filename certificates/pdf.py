@@ -192,7 +192,11 @@ def render(facts: Facts, template: CertificateTemplate | None = None, *, waterma
     width, height = landscape(A4) if is_landscape else portrait(A4)
     buffer = io.BytesIO()
     with translation.override(settings.LANGUAGE_CODE):
-        canvas = Canvas(buffer, pagesize=(width, height), pageCompression=1)
+        # invariant: the same facts and template give the same bytes, so a PDF rendered again (lost file)
+        # keeps the fingerprint the verification page shows; the document's date is the issue date.
+        canvas = Canvas(buffer, pagesize=(width, height), pageCompression=1, invariant=1)
+        issued = facts.issued_on
+        canvas.setDateFormatter(lambda *_now: f"D:{issued:%Y%m%d}")
         canvas.setTitle(f"{template.title} {facts.number}")
         canvas.setAuthor(facts.issuing_unit_name)
         canvas.setSubject(f"{facts.learner_name} — {facts.course_title}")

@@ -50,6 +50,13 @@ def by_code(code: str) -> Certificate | None:
     return Certificate.objects.select_related("replaced_by").filter(code=code).first()
 
 
+def by_pdf_sha256(digest: str) -> Certificate | None:
+    """The certificate whose issued PDF has this SHA-256 (a superseded one too: the page then says so)."""
+    if not re.fullmatch(r"[0-9a-f]{64}", digest or ""):
+        return None
+    return Certificate.objects.select_related("replaced_by").filter(pdf_sha256=digest).first()
+
+
 def my_certificates(user) -> QuerySet[Certificate]:
     """A learner's certificates, current ones first (superseded ones stay as history)."""
     if not getattr(user, "is_authenticated", False):

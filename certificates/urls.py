@@ -8,6 +8,7 @@ urlpatterns = [
     path("certificates/", views.mine, name="mine"),
     path("certificates/<int:pk>/pdf/", views.download, name="download"),
     path("certificates/<int:pk>/openbadge.jwt", views.openbadge, name="openbadge"),
+    path("verify/", views.verify_index, name="verify_index"),
     path("verify/issuer.json", views.issuer, name="issuer"),
     path("verify/jwks.json", views.jwks, name="jwks"),
     path("verify/revocation-list.jwt", views.status_list, name="status_list"),

@@ -11,11 +11,12 @@ from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from . import openbadges, ratelimit, selectors, services
+from .forms import VerifyCodeForm, VerifyFileForm
 from .models import Certificate
 
 
@@ -71,21 +72,46 @@ def openbadge(request, pk: int):
     return response
 
 
-@never_cache
-@require_GET
-def verify(request, code: str):
-    if ratelimit.is_blocked(request):
-        return render(request, "certificates/rate_limited.html", status=429)
-    certificate = selectors.by_code(code)
+def _verification(request, certificate: Certificate | None, **context) -> HttpResponse:
+    """The verification page of ``certificate`` (None: not found, counted toward the guessing limit)."""
     if certificate is None:
         ratelimit.record_miss(request)
     response = render(request, "certificates/verify.html", {
         "certificate": certificate,
         "replacement_url": (selectors.verify_url(certificate.replaced_by.code)
                             if certificate is not None and hasattr(certificate, "replaced_by") else ""),
+        **context,
     }, status=200 if certificate else 404)
     response["X-Robots-Tag"] = "noindex"
     return response
+
+
+@never_cache
+@require_GET
+def verify(request, code: str):
+    if ratelimit.is_blocked(request):
+        return render(request, "certificates/rate_limited.html", status=429)
+    return _verification(request, selectors.by_code(code))
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def verify_index(request):
+    """Verify without a QR scanner: type the code of a paper copy, or check a PDF file byte for byte.
+
+    Plain forms (no JavaScript). A file that matches no issued PDF counts as a miss, like an unknown code.
+    """
+    if ratelimit.is_blocked(request):
+        return render(request, "certificates/rate_limited.html", status=429)
+    code_form = VerifyCodeForm(request.GET if "code" in request.GET else None)
+    file_form = VerifyFileForm(request.POST or None, request.FILES or None)
+    if code_form.is_valid():
+        return redirect("certificates:verify", code=code_form.cleaned_data["code"])
+    if request.method == "POST" and file_form.is_valid():
+        upload = file_form.cleaned_data["file"]
+        return _verification(request, selectors.by_pdf_sha256(upload.sha256), checked_file=upload.name)
+    return render(request, "certificates/verify_index.html", {"code_form": code_form, "file_form": file_form},
+                  status=400 if code_form.errors or file_form.errors else 200)
 
 
 def _json(data: dict, content_type: str = "application/json") -> HttpResponse:

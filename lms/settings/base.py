@@ -241,6 +241,7 @@ CERTIFICATE_NUMBER_PREFIX = env("CERTIFICATE_NUMBER_PREFIX", "STP")  # numbers: 
 CERTIFICATE_ISSUER_NAME = env("CERTIFICATE_ISSUER_NAME", WAGTAIL_SITE_NAME)
 # Unknown or altered verification codes accepted per client address per hour (guessing).
 CERTIFICATE_VERIFY_MISSES_PER_HOUR = env_int("CERTIFICATE_VERIFY_MISSES_PER_HOUR", 20)
+CERTIFICATE_CHECK_MAX_BYTES = 10_000_000  # a PDF checked on the public verification page
 
 # --- search ---------------------------------------------------------------
 # Wagtail's database backend: SQLite FTS5 on the embedded shape, PostgreSQL full text

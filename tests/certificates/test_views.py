@@ -1,4 +1,5 @@
 """Public verification (page and JSON), its rate limit, and the learner's own pages."""
+import hashlib
 import re
 from urllib.parse import quote
 
@@ -8,6 +9,8 @@ from django.urls import reverse
 from certificates import services
 from certificates.models import Certificate
 from tests.factories import make_completed_enrollment
+
+from .helpers import pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -146,3 +149,78 @@ def test_a_lost_pdf_is_rendered_again_from_the_frozen_facts(client, learner, cer
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
     assert re.search(rb"%%EOF\s*$", response.content)
     assert Certificate.objects.get().pdf_sha256
+
+
+# --- verifying without a QR scanner: a typed code, or the PDF file itself ---------------------------
+
+def test_a_typed_code_or_pasted_address_leads_to_its_page(client, certificate):
+    assert "Tra cứu giấy chứng nhận" in client.get("/").content.decode()  # the footer link
+    form = client.get("/verify/")
+    assert form.status_code == 200 and "Mã tra cứu" in form.content.decode()
+    for typed in (f"  {certificate.code[:11]} {certificate.code[11:]} ", f"{certificate.code}",
+                  f"http://testserver/verify/{certificate.code}/"):
+        response = client.get("/verify/", {"code": typed})
+        assert response.status_code == 302 and response["Location"] == f"/verify/{certificate.code}/"
+    empty = client.get("/verify/", {"code": "   "})
+    assert empty.status_code == 400 and "Hãy nhập mã in trên giấy chứng nhận." in empty.content.decode()
+
+
+def upload(name: str, content: bytes):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+def test_the_issued_pdf_checks_out_byte_for_byte(client, certificate):
+    with certificate.pdf.open("rb") as handle:
+        original = handle.read()
+
+    response = client.post("/verify/", {"file": upload("Giấy chứng nhận.pdf", original)})
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f"trùng khớp từng byte với tệp PDF đã cấp cho giấy chứng nhận số {certificate.number}" in html
+    assert "Hợp lệ." in html and "Nguyễn Thị Hường" in html
+
+
+def test_an_edited_pdf_does_not_pass(client, certificate):
+    with certificate.pdf.open("rb") as handle:
+        original = handle.read()
+    # one letter changed in a comment: the PDF still opens and looks the same, but it is not the one issued
+    edited = original.replace(b"Generated PDF document", b"Generated PDF Document", 1)
+    assert edited != original and pdf_text(edited) == pdf_text(original)
+
+    response = client.post("/verify/", {"file": upload("sua.pdf", edited)})
+
+    html = response.content.decode()
+    assert response.status_code == 404
+    assert "không phải là tệp PDF giấy chứng nhận do nền tảng cấp" in html and certificate.number not in html
+
+
+def test_a_file_that_is_not_a_pdf_is_refused_with_a_message(client, certificate, settings):
+    response = client.post("/verify/", {"file": upload("anh.pdf", b"\x89PNG\r\n\x1a\n" + b"0" * 100)})
+    assert response.status_code == 400 and "Tệp này không phải là tệp PDF." in response.content.decode()
+    settings.CERTIFICATE_CHECK_MAX_BYTES = 1000
+    big = client.post("/verify/", {"file": upload("lon.pdf", b"%PDF-" + b"0" * 2000)})
+    assert big.status_code == 400 and "Tệp này lớn hơn mọi giấy chứng nhận" in big.content.decode()
+
+
+def test_checking_made_up_files_counts_toward_the_guessing_limit(client, certificate, settings):
+    settings.CERTIFICATE_VERIFY_MISSES_PER_HOUR = 2
+    for n in range(2):
+        assert client.post("/verify/", {"file": upload("x.pdf", b"%%PDF-1.4 %d" % n)}).status_code == 404
+    assert client.post("/verify/", {"file": upload("x.pdf", b"%PDF-1.4 9")}).status_code == 429
+    assert client.get("/verify/", {"code": certificate.code}).status_code == 429
+
+
+def test_a_pdf_rendered_again_keeps_its_fingerprint(client, learner, certificate):
+    fingerprint = certificate.pdf_sha256
+    certificate.pdf.storage.delete(certificate.pdf.name)
+    client.force_login(learner)
+
+    again = client.get(reverse("certificates:download", args=[certificate.pk]))
+
+    assert again.status_code == 200
+    certificate.refresh_from_db()
+    assert certificate.pdf_sha256 == fingerprint
+    assert hashlib.sha256(again.content).hexdigest() == fingerprint

@@ -63,6 +63,23 @@ def test_complete_download_verify_revoke(browser, page, live_server, settings, t
     facts = anonymous.locator("main").inner_text()
     assert "Hợp lệ." in facts and "Nguyễn Thị Hường" in facts and certificate.number in facts
 
+    # ...or, holding only the PDF, finds the verification page from the footer and checks the file itself
+    anonymous.get_by_role("link", name="Tra cứu giấy chứng nhận", exact=True).click()
+    anonymous.get_by_label("Tệp PDF giấy chứng nhận").set_input_files(str(content))
+    anonymous.get_by_role("button", name="Kiểm tra tệp").click()
+    facts = anonymous.locator("main").inner_text()
+    assert f"trùng khớp từng byte với tệp PDF đã cấp cho giấy chứng nhận số {certificate.number}" in facts
+    assert "Hợp lệ." in facts and "Nguyễn Thị Hường" in facts
+    # a copy with one byte changed (it looks the same when printed) is not recognised
+    edited = tmp_path / "edited.pdf"
+    edited.write_bytes(pdf.replace(b"Generated PDF document", b"Generated PDF Document", 1))
+    anonymous.goto(f"{live_server.url}/verify/")
+    anonymous.get_by_label("Tệp PDF giấy chứng nhận").set_input_files(str(edited))
+    anonymous.get_by_role("button", name="Kiểm tra tệp").click()
+    facts = anonymous.locator("main").inner_text()
+    assert "Không tìm thấy." in facts and "Nguyễn Thị Hường" not in facts
+    anonymous.goto(verify_url)
+
     # a unit manager of the learner's commune revokes it in the admin
     manager = browser.new_context(base_url=live_server.url, locale="vi-VN")
     admin = manager.new_page()
