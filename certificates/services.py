@@ -22,6 +22,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from enrollment.selectors import certificates as completions
+from enrollment.services import email_stop_url
 from lms.text import nfc
 
 from . import pdf, selectors
@@ -189,20 +190,22 @@ def class_certificates_issue(*, training_class_id: int, by=None) -> BulkResult:
 
 
 def certificate_notify(*, certificate_id: int) -> bool:
-    """E-mail the learner their certificate (PDF attached), once; learners who turned off
-    completion e-mail, or have no address, are not written to."""
+    """E-mail the learner their certificate (PDF attached) with the congratulation, once; learners who
+    turned off completion e-mail, or have no address, are not written to."""
     with transaction.atomic():
         certificate = Certificate.objects.select_for_update().select_related("learner").get(pk=certificate_id)
         user = certificate.learner
         if (certificate.notified_at or certificate.status != Certificate.Status.VALID or not user.email
                 or not user.is_active or not completions.wants_completion_email(user)):
             return False
+        stop_url = email_stop_url(user.pk, "completions")
         context = {"certificate": certificate, "verify_url": selectors.verify_url(certificate.code),
-                   "mine_url": settings.SITE_URL + reverse("certificates:mine")}
+                   "mine_url": settings.SITE_URL + reverse("certificates:mine"), "stop_url": stop_url}
         with translation.override(settings.LANGUAGE_CODE):
             subject = render_to_string("certificates/email/issued_subject.txt", context).strip()
             body = render_to_string("certificates/email/issued.txt", context)
-        message = EmailMessage(subject=subject, body=body, to=[user.email])
+        message = EmailMessage(subject=subject, body=body, to=[user.email],
+                               headers={"List-Unsubscribe": f"<{stop_url}>"})
         with certificate.pdf.open("rb") as handle:
             message.attach(selectors.pdf_filename(certificate), handle.read(), "application/pdf")
         message.send()

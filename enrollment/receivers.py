@@ -3,7 +3,8 @@
 - assessments' ``attempt_finished``: re-check completion of the learner's enrolments;
 - a profile gets an account (people's Profile saved with a user): enrol it in the
   courses assigned before it had one;
-- ``course_completed``: congratulate the learner (a task, on commit);
+- ``course_completed``: congratulate the learner (a task, on commit), unless an app above tells the
+  learner itself (the ``enrollment_completion_notice`` hook: certificates/ e-mails the certificate);
 - a page published, unpublished or moved: forget cached lesson -> course facts.
 """
 from django.core.cache import cache
@@ -38,8 +39,11 @@ def on_profile_saved(sender, instance: Profile, **kwargs):
 
 @receiver(course_completed, dispatch_uid="enrollment_congratulate")
 def on_course_completed(sender, enrollment, **kwargs):
+    from .hooks import completion_noticed_elsewhere
     from .tasks import send_completion_email
 
+    if completion_noticed_elsewhere(enrollment):
+        return
     send_completion_email.delay(enrollment.pk)
 
 

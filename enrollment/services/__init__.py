@@ -7,7 +7,8 @@ from .assignments import (  # noqa: F401
     AssignResult, assign, assign_by_unit, assignment_import, assignment_sheet_validate, assignments_materialise,
 )
 from .notifications import (  # noqa: F401
-    assignment_emails_send, completion_email_send, due_reminders_send, preferences_for, preferences_update,
+    assignment_emails_send, completion_email_send, due_reminders_send, email_stop_url, preferences_for,
+    preferences_update,
     unsubscribe_read, unsubscribe_token,
 )
 from .progress import (  # noqa: F401

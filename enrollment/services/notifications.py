@@ -52,6 +52,11 @@ def unsubscribe_read(token: str) -> tuple[int, str] | None:
     return int(data["u"]), data["k"]
 
 
+def email_stop_url(user_id: int, kind: str) -> str:
+    """The address, at the foot of an e-mail, that turns this kind of e-mail off (no sign-in needed)."""
+    return settings.SITE_URL + reverse("enrollment:email_stop", args=[unsubscribe_token(user_id, kind)])
+
+
 def _wants(user, kind: str) -> bool:
     preference = NotificationPreference.objects.filter(user=user).first()
     return preference is None or getattr(preference, kind)
@@ -61,7 +66,7 @@ def _send(enrollment: Enrollment, kind: str, template: str) -> bool:
     user = enrollment.user
     if not user.email or not user.is_active or not _wants(user, kind):
         return False
-    stop = settings.SITE_URL + reverse("enrollment:email_stop", args=[unsubscribe_token(user.pk, kind)])
+    stop = email_stop_url(user.pk, kind)
     profile = getattr(user, "profile", None)
     context = {
         "name": profile.full_name if profile else (user.get_full_name() or user.username),

@@ -31,11 +31,15 @@ def test_completing_a_course_issues_one_certificate_and_mails_it(learner, course
     assert certificate.completed_on == timezone.localdate(enrollment.completed_at)
     assert re.fullmatch(rf"STP-{timezone.localdate().year}-000001", certificate.number)
     assert len(certificate.code) == 22 and certificate.pdf_sha256
-    mails = [m for m in mailoutbox if m.attachments]
-    assert len(mails) == 1 and mails[0].to == ["huong@example.org"]
-    name, content, mimetype = mails[0].attachments[0]
+    # one e-mail: the congratulation carries the certificate (enrollment's own congratulation is not sent)
+    [mail] = mailoutbox
+    assert mail.to == ["huong@example.org"] and mail.subject.startswith("Chúc mừng bạn đã hoàn thành")
+    name, content, mimetype = mail.attachments[0]
     assert mimetype == "application/pdf" and name.endswith("Nguyễn Thị Hường.pdf") and content.startswith(b"%PDF")
-    assert certificate.code in mails[0].body
+    assert certificate.code in mail.body and f"số {certificate.number}" in mail.body
+    # with the way to turn such e-mails off, in the body and for mail programs
+    stop_url = mail.extra_headers["List-Unsubscribe"].strip("<>")
+    assert stop_url in mail.body and "/email/stop/" in stop_url
 
 
 def test_double_issue_gives_one_certificate(learner, course, mailoutbox):

@@ -179,6 +179,25 @@ def test_completion_congratulates_unless_turned_off(people):
         services.lesson_visit(user=user, lesson=lesson)
     congratulations = [m for m in mail.outbox if m.subject.startswith("Chúc mừng")]
     assert [m.to for m in congratulations] == [["huong@xa.vn"]]
+    # certificates/ answers the completion-notice hook: its e-mail (with the PDF) is the only one
+    assert len(mail.outbox) == 1 and mail.outbox[0].attachments
+
+
+@pytest.mark.django_db
+def test_without_an_app_that_notifies_enrollment_congratulates_itself(people, monkeypatch):
+    from enrollment import receivers
+
+    course = make_course(make_catalog(), title="Kỹ năng thuyết trình")
+    enrollment = services.enroll(user=people["huong"].user, course=course)
+    Enrollment.objects.filter(pk=enrollment.pk).update(status=Enrollment.Status.COMPLETED,
+                                                       completed_at=timezone.now())
+    monkeypatch.setattr("enrollment.hooks.hooks.get_hooks", lambda name: [])
+
+    receivers.on_course_completed(sender=None, enrollment=enrollment)
+
+    [congratulation] = mail.outbox
+    assert congratulation.subject == "Chúc mừng: bạn đã hoàn thành “Kỹ năng thuyết trình”"
+    assert congratulation.extra_headers["List-Unsubscribe"].strip("<>") in congratulation.body
 
 
 @pytest.mark.django_db
