@@ -10,8 +10,10 @@ from certificates import services
 from certificates.models import Certificate, CertificateTemplate, validate_body
 from enrollment import services as enrollment_services
 from enrollment.models import Enrollment, TrainingClass
+from people.models import Role
 from tests.factories import (
-    make_certificate_template, make_completed_enrollment, make_course, make_catalog, make_profile, make_user,
+    make_certificate_template, make_completed_enrollment, make_course, make_catalog, make_profile, make_staff,
+    make_user,
 )
 
 pytestmark = pytest.mark.django_db
@@ -148,6 +150,34 @@ def test_reissue_after_a_name_correction_keeps_history(learner, course):
     # the superseded one cannot be re-issued or revoked again
     with pytest.raises(ValidationError):
         services.certificate_reissue(certificate_id=old.pk, by=None, learner_name="x", reason="y")
+
+
+def test_attendance_at_an_in_person_class_issues_the_certificate(province, learner,
+                                                                 django_capture_on_commit_callbacks, mailoutbox):
+    # given an in-person course taught in a class of Xã Đắk Ơ (the learner lives in one of its hamlets)
+    course = make_course(make_catalog(), title="Kỹ năng hòa giải ở cơ sở", modality="in_person", estimated_hours=8)
+    manager = make_staff(Role.UNIT_MANAGER, province["dako"])
+    trainer = make_staff(Role.TRAINER, province["justice"])
+    today = timezone.localdate()
+    klass = enrollment_services.class_create(by=manager, course=course, title="Lớp hòa giải viên Đắk Ơ",
+                                             org_unit=province["dako"], starts_on=today, ends_on=today,
+                                             trainer=trainer)
+    session = enrollment_services.session_create(
+        by=trainer, training_class=klass, title="Buổi 1", modality="in_person", starts_at=timezone.now(),
+        ends_at=timezone.now(), place="Hội trường UBND xã Đắk Ơ")
+    result = enrollment_services.assign(by=manager, course=course, profiles=[learner.profile], training_class=klass)
+    assert not Certificate.objects.exists()
+
+    # when the trainer marks the learner present (the completion commits, the task runs)
+    with django_capture_on_commit_callbacks(execute=True):
+        enrollment_services.attendance_record(by=trainer, session=session, marks={result.enrolled[0]: True})
+
+    # then the certificate names the class and is issued in the name of the class's unit
+    certificate = Certificate.objects.get(learner=learner)
+    assert (certificate.course_title, certificate.class_title, certificate.hours) == (
+        "Kỹ năng hòa giải ở cơ sở", "Lớp hòa giải viên Đắk Ơ", 8)
+    assert certificate.issuing_unit_name == "Xã Đắk Ơ" and certificate.modality == "in_person"
+    assert [m.to for m in mailoutbox if m.attachments] == [["huong@example.org"]]
 
 
 def test_bulk_issue_for_a_class_issues_the_missing_ones(province, course, mailoutbox):
