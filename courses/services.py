@@ -6,7 +6,7 @@ Authoring rules are Wagtail's own machinery, set up once per catalog:
   creates courses and edits the courses they own (courses.permissions narrows
   Wagtail's rule to the course's owner); no *publish*, so a trainer submits;
 * the "Department admins" group gets add, change, publish, lock and unlock;
-* the "Department approval" workflow (one group-approval task for the
+* the "Sở Tư pháp duyệt" (department approval) workflow (one group-approval task for the
   Department admins) moderates every page under the catalog; approving a course
   publishes its modules and lessons with it (course_outline_publish);
 * both groups may add and choose images and documents for lessons.
@@ -28,8 +28,10 @@ from people.services import role_groups_ensure
 
 from .models import CatalogPage, CoursePage
 
-WORKFLOW_NAME = "Department approval"
-TASK_NAME = "Department approval"
+# Workflow and task names are data Wagtail shows as they are: "Gửi Sở Tư pháp duyệt" on the submit button
+# (with the "Submit to %(workflow_name)s" translation in locale/vi), "Sở Tư pháp duyệt" in the review lists.
+WORKFLOW_NAME = "Sở Tư pháp duyệt"
+TASK_NAME = "Sở Tư pháp duyệt"
 TRAINER_PAGE_PERMISSIONS = ["add_page"]
 DEPARTMENT_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"]
 TRAINER_COLLECTION_PERMISSIONS = ["wagtailimages.add_image", "wagtailimages.choose_image",

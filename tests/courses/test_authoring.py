@@ -114,6 +114,25 @@ def test_catalog_is_moderated_by_department_approval(catalog):
     assert catalog.group_permissions.count() == 6
 
 
+def test_sites_set_up_with_the_english_workflow_name_get_the_vietnamese_one(catalog):
+    import importlib
+
+    from django.apps import apps
+    from wagtail.models import Task
+
+    migration = importlib.import_module("courses.migrations.0003_workflow_names_in_vietnamese")
+    Workflow.objects.filter(name=WORKFLOW_NAME).update(name="Department approval")
+    Task.objects.filter(name=WORKFLOW_NAME).update(name="Department approval")
+
+    migration.rename(apps, None)
+
+    assert catalog.get_workflow().name == "Sở Tư pháp duyệt" == WORKFLOW_NAME
+    assert catalog.get_workflow().tasks.get().name == "Sở Tư pháp duyệt"
+    catalog_authoring_setup(catalog=catalog)  # finds the renamed workflow: no second one
+    assert Workflow.objects.filter(name__in=[WORKFLOW_NAME, "Department approval"]).count() == 1
+    assert Task.objects.filter(name__in=[WORKFLOW_NAME, "Department approval"]).count() == 1
+
+
 def _login_verified(client, user):
     """Log in past two-factor authentication (required of department admins and superusers)."""
     from django_otp import DEVICE_ID_SESSION_KEY

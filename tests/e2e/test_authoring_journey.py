@@ -117,7 +117,9 @@ def test_trainer_builds_and_submits_admin_approves_learner_finds_and_plays(new_p
     # and submits the course to the department
     trainer.goto(f"/admin/pages/{course_id}/edit/")
     trainer.locator("footer [data-w-dropdown-target='toggle']").click()
-    trainer.locator('button[name="action-submit"]').click()
+    submit = trainer.locator('button[name="action-submit"]')
+    assert submit.inner_text().strip() == "Gửi Sở Tư pháp duyệt"
+    submit.click()
     trainer.wait_for_url(re.compile(r"/admin/pages/\d+/$"))
     course = CoursePage.objects.get(pk=course_id)
     assert course.workflow_in_progress and not course.live
