@@ -153,9 +153,10 @@ def _progress_sql() -> tuple[str, str]:
     progress, enrollment = quote(VideoProgress._meta.db_table), quote(Enrollment._meta.db_table)
     # PostgreSQL locks the progress row; SQLite's IMMEDIATE transactions lock the database
     lock = " FOR UPDATE OF vp" if connection.features.has_select_for_update_of else ""
+    live = ", ".join(["%s"] * len(LIVE))
     select = (f"SELECT vp.id, vp.enrollment_id, vp.duration, vp.intervals, vp.last_heartbeat_at, vp.position, "
               f"vp.coverage_percent FROM {progress} vp INNER JOIN {enrollment} e ON e.id = vp.enrollment_id "
-              f"WHERE e.user_id = %s AND e.course_id = %s AND e.status IN (%s, %s) AND vp.lesson_id = %s "
+              f"WHERE e.user_id = %s AND e.course_id = %s AND e.status IN ({live}) AND vp.lesson_id = %s "
               f"AND vp.video_id = %s{lock}")
     update = (f"UPDATE {progress} SET intervals = %s, watched_seconds = %s, coverage_percent = %s, position = %s, "
               f"last_heartbeat_at = %s, updated_at = %s WHERE id = %s")
