@@ -47,8 +47,14 @@ urlpatterns = [
 ]
 
 if settings.DEBUG:
-    from django.conf.urls.static import static
+    # The development server serves the public media folders only (Wagtail images), as nginx does in
+    # production: rosters, reports, lecture videos and certificates are served by views that check rights.
+    from django.urls import re_path
+    from django.views.static import serve
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    urlpatterns += [
+        re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>(?:{'|'.join(settings.MEDIA_PUBLIC_FOLDERS)})/.*)$",
+                serve, {"document_root": settings.MEDIA_ROOT}),
+    ]
 
 urlpatterns += [path("", include(wagtail_urls))]

@@ -268,6 +268,8 @@ STATIC_URL = env("STATIC_URL", "/static/")
 STATIC_ROOT = Path(env("STATIC_ROOT", str(VAR_DIR / "static")))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns on a missing folder
 MEDIA_URL = env("MEDIA_URL", "/media/")
+# Folders of MEDIA_ROOT anyone may read (Wagtail images); every other folder is private (deploy/nginx.conf).
+MEDIA_PUBLIC_FOLDERS = ("images", "original_images")
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
