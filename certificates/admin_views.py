@@ -68,8 +68,10 @@ def certificate_detail(request, pk: int):
         older = older.replaces
     return render(request, "certificates/admin/detail.html", {
         "certificate": certificate, "history": history, "verify_url": selectors.verify_url(certificate.code),
-        "revoke_form": RevokeForm(), "reissue_form": ReissueForm(initial={
-            "learner_name": services.learner_name_of(certificate.learner)}),
+        # both forms have a "reason": distinct ids, so each label names its own box
+        "revoke_form": RevokeForm(auto_id="id_revoke_%s"),
+        "reissue_form": ReissueForm(auto_id="id_reissue_%s",
+                                    initial={"learner_name": services.learner_name_of(certificate.learner)}),
         "can_manage": is_manager(request.user),
     })
 
