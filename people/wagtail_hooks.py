@@ -10,6 +10,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column
 from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.chooser import ChooseResultsView, ChooseView, SnippetChooserViewSet
 from wagtail.snippets.views.snippets import (
     DeleteView, EditView, HistoryView, InspectView, SnippetViewSet, UsageView,
 )
@@ -34,8 +35,25 @@ def _scoped(view_class, unit_of):
     return Scoped
 
 
+def _scoped_chooser(unit_field: str) -> type[SnippetChooserViewSet]:
+    """The chooser modal (a form's "Choose …" button) lists only what the editor's subtrees hold."""
+
+    def get_object_list(view):
+        return scope_queryset(view.model_class._default_manager.all(), view.request.user, unit_field=unit_field)
+
+    return type("ScopedChooserViewSet", (SnippetChooserViewSet,), {
+        "choose_view_class": type("ScopedChooseView", (ChooseView,), {"get_object_list": get_object_list}),
+        "choose_results_view_class": type("ScopedChooseResultsView", (ChooseResultsView,),
+                                          {"get_object_list": get_object_list}),
+    })
+
+
 class ScopedViewSet(SnippetViewSet):
     unit_field = "org_unit"
+
+    @property
+    def chooser_viewset_class(self):
+        return _scoped_chooser(self.unit_field)
 
     def unit_of(self, obj):
         return getattr(obj, self.unit_field) if self.unit_field else obj

@@ -31,6 +31,18 @@ def test_admin_profile_list_shows_only_the_subtree(client, manager, people):
     assert "Nguyễn Thị Hường" not in html
 
 
+def test_the_choosers_of_forms_list_only_the_subtree(client, manager, people):
+    # the "Choose đơn vị" / "Choose học viên" modals of admin forms (a certificate template's issuing
+    # unit, a role's unit...) offer what the manager manages, as the forms accept
+    units = client.get(reverse("wagtailsnippetchoosers_people_orgunit:choose")).json()["html"]
+    assert "Xã Đắk Ơ" in units and "Thôn 3 Đắk Ơ" in units
+    assert "Xã Tân An" not in units and "Sở Tư pháp" not in units
+    found = client.get(reverse("wagtailsnippetchoosers_people_orgunit:choose_results"), {"q": "Xã"}).content.decode()
+    assert "Xã Đắk Ơ" in found and "Xã Tân An" not in found
+    learners = client.get(reverse("wagtailsnippetchoosers_people_profile:choose")).json()["html"]
+    assert "Đặng Văn Ước" in learners and "Nguyễn Thị Hường" not in learners
+
+
 def test_admin_refuses_a_profile_outside_the_subtree(client, manager, people):
     other = people["other"]
     for name in ("edit", "delete", "history"):
