@@ -15,10 +15,11 @@ from collections.abc import Iterable
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lms.sheets import xlsx_cell
+
 from .selectors import ResultRow
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-DATETIME_FORMAT = "DD/MM/YYYY HH:MM:SS"
 
 
 def headers() -> list[str]:
@@ -43,34 +44,17 @@ def _values(row: ResultRow) -> list:
             dt.timedelta(seconds=row.duration_seconds) if row.duration_seconds is not None else None]
 
 
-def _cell(sheet, value, font=None):
-    from openpyxl.cell import WriteOnlyCell
-
-    cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str):
-        cell.data_type = "s"  # never a formula, whatever the text starts with
-    elif isinstance(value, dt.datetime):
-        cell.number_format = DATETIME_FORMAT
-    elif isinstance(value, dt.timedelta):
-        cell.number_format = "[h]:mm:ss"
-    if font is not None:
-        cell.font = font
-    return cell
-
-
 def results_xlsx(rows: Iterable[ResultRow], *, title: str) -> bytes:
     """The rows as an XLSX workbook: the quiz's title, a bold header, then one attempt per row
     with dates and durations as real spreadsheet values."""
     from openpyxl import Workbook
-    from openpyxl.styles import Font
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Results"))
-    bold = Font(bold=True)
-    sheet.append([_cell(sheet, title, bold)])
-    sheet.append([_cell(sheet, text, bold) for text in headers()])
+    sheet.append([xlsx_cell(sheet, title, bold=True)])
+    sheet.append([xlsx_cell(sheet, text, bold=True) for text in headers()])
     for row in rows:
-        sheet.append([_cell(sheet, value) for value in _values(row)])
+        sheet.append([xlsx_cell(sheet, value) for value in _values(row)])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

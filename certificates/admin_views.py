@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from enrollment.selectors.activities import classes_visible
 from people.selectors import roles_of
 
-from . import selectors, services, tasks
+from . import register, selectors, services, tasks
 from .forms import BulkIssueForm, ReissueForm, RevokeForm
 from .models import Certificate
 from .permissions import is_manager
@@ -153,4 +153,19 @@ def download_zip(request):
     response = StreamingHttpResponse(stream_zip(members()), content_type="application/zip")
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = content_disposition(f"giấy-chứng-nhận-{stamp}.zip")
+    return response
+
+
+def download_register(request):
+    """The register of the listed certificates (every status unless one is chosen) as XLSX."""
+    _guard(request)
+    filters = _filters(request)
+    certificates = selectors.visible_certificates_filtered(request.user, **filters).select_related(
+        "learner__profile", "learner_unit").order_by("year", "number")
+    now = timezone.localtime()
+    title = _("Register of certificates issued, as of %(when)s") % {"when": now.strftime("%d/%m/%Y %H:%M")}
+    response = HttpResponse(register.register_xlsx(certificates.iterator(chunk_size=500), title=title),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = content_disposition(f"Sổ cấp giấy chứng nhận {now:%Y%m%d-%H%M}.xlsx")
+    response["Cache-Control"] = "private, no-store"
     return response

@@ -85,6 +85,7 @@ def certificate_admin_urls():
         path("certificates/", admin_views.certificate_index, name="certificates_admin_index"),
         path("certificates/issue/", admin_views.bulk_issue, name="certificates_admin_bulk"),
         path("certificates/zip/", admin_views.download_zip, name="certificates_admin_zip"),
+        path("certificates/register.xlsx", admin_views.download_register, name="certificates_admin_register"),
         path("certificates/<int:pk>/", admin_views.certificate_detail, name="certificates_admin_detail"),
         path("certificates/<int:pk>/pdf/", admin_views.certificate_pdf, name="certificates_admin_pdf"),
         path("certificates/<int:pk>/revoke/", admin_views.certificate_revoke, name="certificates_admin_revoke"),

@@ -87,3 +87,29 @@ def header_map(header: list, lookup: dict[str, str]) -> dict[str, int]:
         if key and key not in mapping:
             mapping[key] = index
     return mapping
+
+
+# --- writing ----------------------------------------------------------------------------------------
+
+DATE_FORMAT = "DD/MM/YYYY"
+DATETIME_FORMAT = "DD/MM/YYYY HH:MM:SS"
+
+
+def xlsx_cell(sheet, value, *, bold: bool = False):
+    """A cell of a write-only openpyxl sheet: text stays text (never a formula, whatever it starts with),
+    dates, times and durations are real spreadsheet values in Vietnamese order (day/month/year)."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"
+    elif isinstance(value, dt.datetime):
+        cell.number_format = DATETIME_FORMAT
+    elif isinstance(value, dt.date):
+        cell.number_format = DATE_FORMAT
+    elif isinstance(value, dt.timedelta):
+        cell.number_format = "[h]:mm:ss"
+    if bold:
+        cell.font = Font(bold=True)
+    return cell

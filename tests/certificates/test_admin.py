@@ -111,6 +111,38 @@ def test_the_zip_holds_the_listed_pdfs_with_vietnamese_names(client, manager, ce
     assert archive.testzip() is None
 
 
+def test_the_register_lists_the_managers_certificates_with_their_history(client, manager, certificates, learner):
+    from openpyxl import load_workbook
+
+    learner.profile.date_of_birth = dt.date(1985, 3, 9)
+    learner.profile.save()
+    old = certificates["mine"]
+    new = services.certificate_reissue(certificate_id=old.pk, by=manager, learner_name="Nguyễn Thị Hương",
+                                       reason="Sai dấu trong họ tên")
+    services.certificate_revoke(certificate_id=new.pk, by=manager, reason="Hồ sơ điểm danh ghi nhầm")
+
+    response = client.get(reverse("certificates_admin_register"))
+
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert "filename*=UTF-8''S%E1%BB%95%20c%E1%BA%A5p" in response["Content-Disposition"]  # "Sổ cấp ..."
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert rows[0][0].startswith("Sổ cấp giấy chứng nhận, số liệu đến")
+    header = rows[1]
+    assert header[:4] == ["Số hiệu", "Họ và tên", "Ngày sinh", "Đơn vị của học viên"]
+    by_number = {row[0]: dict(zip(header, row)) for row in rows[2:]}
+    # the manager's two certificates (the replaced one kept as history), not Ước's in Tân An
+    assert set(by_number) == {old.number, new.number}
+    first, second = by_number[old.number], by_number[new.number]
+    assert (first["Họ và tên"], first["Trạng thái"], first["Được thay bằng"], first["Lý do"]) == (
+        "Nguyễn Thị Hường", "Đã được thay bằng giấy chứng nhận mới", new.number, "Sai dấu trong họ tên")
+    assert (second["Họ và tên"], second["Trạng thái"], second["Lý do"]) == (
+        "Nguyễn Thị Hương", "Đã thu hồi", "Hồ sơ điểm danh ghi nhầm")
+    assert first["Ngày sinh"].date() == dt.date(1985, 3, 9) and first["Số giờ"] == 6
+    assert first["Đơn vị của học viên"] == "Thôn 3 Đắk Ơ" and first["Trang tra cứu"].endswith(f"/verify/{old.code}/")
+    assert sheet.cell(row=3, column=3).number_format == "DD/MM/YYYY"
+
+
 def test_template_admin_is_scoped_and_previews_a_pdf(client, manager, province, course):
     mine = make_certificate_template(province["dako"], name="Mẫu xã Đắk Ơ", course=course, signer_name="Y Bhăm")
     theirs = make_certificate_template(province["tanan"], name="Mẫu xã Tân An")
