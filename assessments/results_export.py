@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from lms.sheets import xlsx_cell
 
@@ -24,7 +25,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 def headers() -> list[str]:
     return [_("Attempt"), _("Learner"), _("Username"), _("Org unit"), _("State"), _("Score"), _("Maximum score"),
-            _("Percent"), _("Passed"), _("Started at"), _("Finished at"), _("Duration")]
+            _("Percent"), _("Passed"), _("Started at"), _("Finished at"), pgettext("quiz attempt", "Duration")]
 
 
 def _yes_no(value: bool | None) -> str:

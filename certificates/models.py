@@ -20,6 +20,7 @@ from django.db import models
 from django.db.models import Q
 from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.models import PreviewableMixin
 
 #: Placeholders a template body may use, with what they stand for (shown as help in the admin).
@@ -192,7 +193,7 @@ class Certificate(models.Model):
                                   on_delete=models.SET_NULL, related_name="+",
                                   help_text=_("Empty when issued automatically on completion."))
     notified_at = models.DateTimeField(_("learner notified"), null=True, blank=True)
-    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_at = models.DateTimeField(pgettext_lazy("moment", "revoked"), null=True, blank=True)
     revoked_reason = models.CharField(_("reason for revoking"), max_length=255, blank=True)
     revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("revoked by"), null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")

@@ -7,7 +7,7 @@ from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils.functional import lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, HelpPanel, MultiFieldPanel, ObjectList
@@ -56,7 +56,7 @@ class CertificateTemplateViewSet(SnippetViewSet):
                          FieldPanel("issuing_unit")], heading=gettext_lazy("Where it applies")),
         MultiFieldPanel([FieldPanel("title"), FieldPanel("body"), HelpPanel(content=lazy(_placeholder_help, str)()),
                          FieldPanel("decision_number"), FieldPanel("number_prefix")],
-                        heading=gettext_lazy("Text")),
+                        heading=pgettext_lazy("certificate template", "Text")),
         MultiFieldPanel([FieldPanel("place"), FieldPanel("signer_title"), FieldPanel("signer_name"),
                          FieldPanel("signature_image"), FieldPanel("seal_image")],
                         heading=gettext_lazy("Signature")),

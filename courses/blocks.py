@@ -3,6 +3,7 @@ citation and callout. Each renders through its own small template."""
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageChooserBlock
@@ -48,7 +49,7 @@ class ImageBlock(blocks.StructBlock):
     image = ImageChooserBlock(label=_("image"))
     alt_text = blocks.CharBlock(label=_("alternative text"),
                                 help_text=_("What the image shows, for readers who cannot see it."))
-    caption = blocks.CharBlock(label=_("caption"), required=False)
+    caption = blocks.CharBlock(label=pgettext_lazy("image", "caption"), required=False)
 
     class Meta:
         icon = "image"

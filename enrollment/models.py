@@ -11,6 +11,7 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Modality(models.TextChoices):
@@ -93,7 +94,7 @@ class Enrollment(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting for approval")
         REFUSED = "refused", _("Refused")
-        ACTIVE = "active", _("In progress")
+        ACTIVE = "active", pgettext_lazy("enrolment", "In progress")
         COMPLETED = "completed", _("Completed")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
@@ -116,7 +117,7 @@ class Enrollment(models.Model):
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("approved or refused by"),
                                    null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     enrolled_at = models.DateTimeField(_("enrolled"), auto_now_add=True)
-    completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+    completed_at = models.DateTimeField(pgettext_lazy("moment", "completed"), null=True, blank=True)
     completion_modality = models.CharField(_("modality of the training"), max_length=20, blank=True,
                                            choices=Modality.choices)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)

@@ -13,6 +13,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 def original_upload_to(instance: "Video", filename: str) -> str:
@@ -72,7 +73,7 @@ class VideoRendition(models.Model):
     """One rung of the ladder (or the audio-only rendition) of a published run."""
 
     video = models.ForeignKey(Video, verbose_name=_("video"), on_delete=models.CASCADE, related_name="renditions")
-    profile = models.CharField(_("profile"), max_length=16)
+    profile = models.CharField(pgettext_lazy("encoding", "profile"), max_length=16)
     width = models.PositiveIntegerField(_("width"), default=0)
     height = models.PositiveIntegerField(_("height"), default=0)
     target_bitrate = models.PositiveIntegerField(_("target bitrate (bit/s)"))

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
@@ -70,7 +71,7 @@ class QuestionTag(TaggedItemBase):
 
 
 class Question(ClusterableModel):
-    category = models.ForeignKey(QuestionCategory, verbose_name=_("category"), on_delete=models.PROTECT,
+    category = models.ForeignKey(QuestionCategory, verbose_name=pgettext_lazy("question bank", "category"), on_delete=models.PROTECT,
                                  related_name="questions")
     code = models.CharField(_("code"), max_length=64, blank=True,
                             help_text=_("Optional unique code; an XLSX import updates the question with this code."))

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.fields import RichTextField
@@ -133,7 +134,7 @@ class QuizSlot(Orderable, QuestionSlotBase):
 
 class Attempt(models.Model):
     class State(models.TextChoices):
-        IN_PROGRESS = "in_progress", _("In progress")
+        IN_PROGRESS = "in_progress", pgettext_lazy("quiz attempt", "In progress")
         OVERDUE = "overdue", _("Time is up")
         FINISHED = "finished", _("Finished")
         ABANDONED = "abandoned", _("Not submitted")

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.fields import RichTextField
@@ -46,7 +47,7 @@ class SurveyItem(Orderable):
 
     survey = ParentalKey(Survey, on_delete=models.CASCADE, related_name="items")
     text = models.CharField(_("question"), max_length=500)
-    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.LIKERT)
+    kind = models.CharField(pgettext_lazy("survey question", "kind"), max_length=8, choices=Kind.choices, default=Kind.LIKERT)
     is_overall = models.BooleanField(_("overall satisfaction question"), default=False,
                                      help_text=_("The satisfaction rate counts answers of 4 or 5 to this one."))
     required = models.BooleanField(_("required"), default=True)
@@ -64,7 +65,7 @@ class SurveyItem(Orderable):
 class SurveyResponse(models.Model):
     survey = models.ForeignKey(Survey, verbose_name=_("survey"), on_delete=models.CASCADE,
                                related_name="responses")
-    subject_key = models.CharField(_("subject"), max_length=100, blank=True, db_index=True,
+    subject_key = models.CharField(pgettext_lazy("survey", "subject"), max_length=100, blank=True, db_index=True,
                                    help_text=_("What was rated, e.g. course:12 or session:7."))
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("respondent"), null=True, blank=True,
                              on_delete=models.SET_NULL, related_name="+")

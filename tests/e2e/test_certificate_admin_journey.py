@@ -80,9 +80,9 @@ def test_template_preview_bulk_issue_zip_and_reissue(browser, page, live_server,
     page.wait_for_url(f"**{TEMPLATES_URL}add/")
     page.get_by_label(re.compile(r"^\s*Tên\b")).fill("Mẫu lớp hòa giải Tân An")
     choose_in_modal(page, "Chọn một trang (Khóa học)", "Kỹ năng hòa giải ở cơ sở")
-    choose_in_modal(page, "Choose đơn vị", "Xã Tân An")
+    choose_in_modal(page, "Chọn đơn vị", "Xã Tân An")
     page.get_by_label("Tiêu đề").fill("GIẤY CHỨNG NHẬN HOÀN THÀNH KHÓA BỒI DƯỠNG")
-    page.get_by_label("Nội dung").fill("Chứng nhận {ten} đã hoàn thành “{course}”")
+    page.get_by_role("textbox", name="Nội dung").fill("Chứng nhận {ten} đã hoàn thành “{course}”")
     page.get_by_label("Số quyết định").fill("Quyết định số 45/QĐ-UBND")
     page.get_by_label("Tiền tố số hiệu").fill("TANAN")
     page.get_by_label("Địa danh").fill("Tân An")
@@ -95,7 +95,7 @@ def test_template_preview_bulk_issue_zip_and_reissue(browser, page, live_server,
     assert not CertificateTemplate.objects.exists()
     # the rest of what was typed is kept; correct the body and save
     assert page.get_by_label("Họ tên người ký").input_value() == "Lê Văn Thạnh"
-    page.get_by_label("Nội dung").fill(BODY)
+    page.get_by_role("textbox", name="Nội dung").fill(BODY)
     page.get_by_role("button", name="Lưu").click()
     page.wait_for_url(re.compile(rf"{TEMPLATES_URL}$"))
     template = CertificateTemplate.objects.get()
@@ -112,7 +112,7 @@ def test_template_preview_bulk_issue_zip_and_reissue(browser, page, live_server,
     preview_url = f"{TEMPLATES_URL}preview/{template.pk}/"
     with page.expect_response(lambda r: r.request.method == "GET" and preview_url in r.url) as shown:
         with page.expect_response(lambda r: r.request.method == "POST" and preview_url in r.url) as posted:
-            page.get_by_role("button", name="Toggle preview").click()
+            page.get_by_role("button", name="Hiện/ẩn xem trước").click()
         assert posted.value.json()["is_valid"] is True
     # the panel's frame loaded the PDF (Chromium's PDF viewer does not hand its bytes to Playwright):
     # read the same preview with the page's session

@@ -63,7 +63,7 @@ def marked_strings() -> dict[str, str]:
 
 def vietnamese_catalogue() -> dict[str, polib.POEntry]:
     entries = {}
-    for path in [ROOT / "locale", *(ROOT / app / "locale" for app in APPS)]:
+    for path in [*settings.LOCALE_PATHS, *(ROOT / app / "locale" for app in APPS)]:
         po_path = path / "vi" / "LC_MESSAGES" / "django.po"
         if po_path.exists():
             for entry in polib.pofile(str(po_path)):
@@ -79,6 +79,39 @@ def test_every_marked_string_has_a_vietnamese_translation():
     assert missing == []
 
 
+def _project_entries() -> list[tuple[str, polib.POEntry]]:
+    """(catalogue, entry) of every translated entry in the project's own catalogues (not locale_wagtail/)."""
+    found = []
+    for path in [ROOT / "locale", *(ROOT / app / "locale" for app in APPS)]:
+        po_path = path / "vi" / "LC_MESSAGES" / "django.po"
+        if po_path.exists():
+            found += [(str(po_path.relative_to(ROOT)), entry) for entry in polib.pofile(str(po_path))
+                      if entry.msgstr or any(entry.msgstr_plural.values())]
+    return found
+
+
+def test_one_string_has_one_translation_across_the_apps():
+    """Django merges every catalogue: the same msgid translated two ways in two apps shows one of them
+    everywhere (a lesson's "Next" once read "Bài tiếp theo" on admin pagination). A word that means
+    different things gets a context (pgettext) or a more specific msgid."""
+    seen: dict[tuple, tuple[str, str]] = {}
+    conflicts = []
+    for where, entry in _project_entries():
+        key = (entry.msgctxt, entry.msgid)
+        text = entry.msgstr or entry.msgstr_plural.get(0, "")
+        if key in seen and seen[key][1] != text:
+            conflicts.append(f"{entry.msgid!r}: {seen[key][0]} says {seen[key][1]!r}, {where} says {text!r}")
+        seen.setdefault(key, (where, text))
+    assert conflicts == []
+
+
+def test_the_wagtail_gap_catalogue_never_overrides_the_apps():
+    """locale_wagtail/ is in LOCALE_PATHS, which beats the apps' catalogues: it must not hold their strings."""
+    ours = {(entry.msgctxt, entry.msgid) for _where, entry in _project_entries()}
+    gaps = polib.pofile(str(ROOT / "locale_wagtail" / "vi" / "LC_MESSAGES" / "django.po"))
+    assert sorted(entry.msgid for entry in gaps if (entry.msgctxt, entry.msgid) in ours) == []
+
+
 def test_translations_keep_the_placeholders_of_their_original():
     wrong = []
     for msgid, entry in vietnamese_catalogue().items():
@@ -89,3 +122,18 @@ def test_translations_keep_the_placeholders_of_their_original():
                     == sorted(PLACEHOLDER.findall(translation))):
                 wrong.append(f"{msgid!r} -> {translation!r}")
     assert wrong == []
+
+
+def test_the_wagtail_admin_is_in_vietnamese_too():
+    """Trainers and managers work in Wagtail's admin: every string of Wagtail's catalogues has a Vietnamese
+    translation, Wagtail's own or ours (locale_wagtail/). After a Wagtail upgrade this lists the new ones."""
+    import wagtail
+
+    package = Path(wagtail.__file__).parent
+    english = {entry.msgid for po in package.rglob("locale/en/LC_MESSAGES/django.po")
+               for entry in polib.pofile(str(po)) if not entry.obsolete}
+    translated = set(vietnamese_catalogue()) | {
+        entry.msgid for po in package.rglob("locale/vi/LC_MESSAGES/django.po") for entry in polib.pofile(str(po))
+        if entry.msgstr or any(entry.msgstr_plural.values())}
+    assert len(english) > 1500
+    assert sorted(english - translated) == []

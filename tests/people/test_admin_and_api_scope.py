@@ -32,7 +32,7 @@ def test_admin_profile_list_shows_only_the_subtree(client, manager, people):
 
 
 def test_the_choosers_of_forms_list_only_the_subtree(client, manager, people):
-    # the "Choose đơn vị" / "Choose học viên" modals of admin forms (a certificate template's issuing
+    # the "Chọn đơn vị" / "Chọn học viên" modals of admin forms (a certificate template's issuing
     # unit, a role's unit...) offer what the manager manages, as the forms accept
     units = client.get(reverse("wagtailsnippetchoosers_people_orgunit:choose")).json()["html"]
     assert "Xã Đắk Ơ" in units and "Thôn 3 Đắk Ơ" in units
