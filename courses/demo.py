@@ -102,6 +102,16 @@ COURSES = [
            "Giúp các bên nói ra điều họ thực sự cần.",
            "<p>Lắng nghe không ngắt lời, tóm tắt lại ý của từng bên và hỏi câu hỏi mở.</p>", None),
       ])]),
+    # held in person only: no lessons, completed through attendance at its class (enrollment.demo)
+    ("hoi-nghi-pho-bien-luat-moi-2026", "Hội nghị phổ biến các luật mới năm 2026",
+     "Giới thiệu những điểm mới của các luật có hiệu lực năm 2026 cho cán bộ, công chức cấp xã, "
+     "tổ chức trực tiếp tại hội trường UBND xã.",
+     Topic.LAW_KNOWLEDGE, Modality.IN_PERSON, 4,
+     [Category.CBCCVC, Category.LEGAL_REPORTER, Category.LEGAL_PROPAGANDIST, Category.GRASSROOTS_MEDIATOR],
+     "sotuphap.admin",
+     "<ul><li>Nắm được những điểm mới của các luật có hiệu lực năm 2026.</li>"
+     "<li>Áp dụng đúng các quy định mới trong công việc tại cơ sở.</li></ul>",
+     []),
 ]
 
 
@@ -149,7 +159,7 @@ def seed_courses() -> CatalogPage:
             trainers=[owner] if owner is not None and owner_name == "giangvien" else [],
         ), owner)
         lessons = [lesson for _module_title, module_lessons in modules for lesson in module_lessons]
-        last_lesson = lessons[-1]
+        last_lesson = lessons[-1] if lessons else None
         for module_number, (module_title, module_lessons) in enumerate(modules, start=1):
             module = _publish(course, ModulePage(title=module_title, slug=f"hoc-phan-{module_number}"), owner)
             for lesson_number, lesson in enumerate(module_lessons, start=1):

@@ -17,7 +17,7 @@ def test_demo_is_idempotent_with_video_and_quiz(client, clip_720p, tmp_path):
     make_ready_video(clip_720p, tmp_path, title=DEMO_TITLE)
     catalog = seed_courses()
     seed_courses()
-    assert CoursePage.objects.count() == 3
+    assert CoursePage.objects.count() == 4  # three online or blended, one held in person only
     assert LessonPage.objects.count() == 11
     titles = set(CoursePage.objects.values_list("title", flat=True))
     assert "Chuyển đổi số trong công tác phổ biến, giáo dục pháp luật" in titles
@@ -28,9 +28,9 @@ def test_demo_is_idempotent_with_video_and_quiz(client, clip_720p, tmp_path):
     mediation = CoursePage.objects.get(slug="hoa-giai-o-co-so")
     assert digital.permissions_for_user(digital.owner).can_edit()
     assert not mediation.permissions_for_user(digital.owner).can_edit()
-    # everything is served
-    for lesson in LessonPage.objects.all():
-        assert client.get(lesson.url).status_code == 200
+    # everything is served, the in-person course (no lessons) too
+    for page in [*LessonPage.objects.all(), CoursePage.objects.get(slug="hoi-nghi-pho-bien-luat-moi-2026")]:
+        assert client.get(page.url).status_code == 200
     found = client.get(catalog.url, {"q": "chuyen doi so"}).content.decode()
     assert digital.title in found and mediation.title not in found
 
@@ -40,4 +40,4 @@ def test_demo_without_video_or_quiz(client):
     seed_courses()
     kinds = {block.block_type for lesson in LessonPage.objects.all() for block in lesson.body}
     assert "video" not in kinds and "quiz" not in kinds
-    assert CoursePage.objects.live().count() == 3
+    assert CoursePage.objects.live().count() == 4
