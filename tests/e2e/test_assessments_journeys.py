@@ -9,18 +9,10 @@ from django.utils import timezone
 from assessments.models import Attempt, ContestEntry
 from tests.factories import make_category, make_contest, make_question, make_quiz, make_unit, make_user
 
-from .conftest import serious_accessibility_violations
+from .conftest import log_in, serious_accessibility_violations
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 PASSWORD = "Hoc-tap-2026!"
-
-
-def log_in(page, username):
-    page.goto("/accounts/login/")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_url(re.compile(r"/accounts/profile/$"))
 
 
 def test_a_learner_takes_a_timed_quiz_reloads_and_is_graded_on_what_was_saved(page):
@@ -34,7 +26,7 @@ def test_a_learner_takes_a_timed_quiz_reloads_and_is_graded_on_what_was_saved(pa
     make_user("hocvien.e2e", password=PASSWORD)
     with time_machine.travel(timezone.now(), tick=True) as server_clock:
         page.clock.install()
-        log_in(page, "hocvien.e2e")
+        log_in(page, "hocvien.e2e", PASSWORD)
         page.goto(f"/assessments/quizzes/{quiz.pk}/")
         page.get_by_role("button", name="Bắt đầu làm bài").click()
         page.wait_for_url(re.compile(r"/assessments/attempts/\d+/$"))

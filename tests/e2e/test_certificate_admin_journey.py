@@ -13,13 +13,13 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from certificates.models import Certificate, CertificateTemplate
-from people.demo import DEMO_PASSWORD, seed_people
+from people.demo import seed_people
 from people.models import OrgUnit
 from tests.certificates.helpers import pdf_text
 from tests.factories import (make_catalog, make_course, make_enrollment_row, make_profile, make_training_class,
                              make_user)
 
-from .conftest import serious_accessibility_violations
+from .conftest import log_in, serious_accessibility_violations
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -27,14 +27,6 @@ TEMPLATES_URL = "/admin/snippets/certificates/certificatetemplate/"
 BODY = "Ông/Bà {learner_name} đã hoàn thành “{course}” ({hours} giờ)"
 ALLOWED = ("{learner_name}, {course}, {hours}, {completion_date}, {score}, {issuing_unit}, {decision_number}, "
            "{class_title}")
-
-
-def log_in(page, username):
-    page.goto("/accounts/login/")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_url(re.compile(r"/accounts/profile/$"))
 
 
 def words(text: str) -> str:

@@ -8,21 +8,13 @@ from django.contrib.auth import get_user_model
 
 from certificates.models import Certificate
 from enrollment import services as enrollment_services
-from people.demo import DEMO_PASSWORD, seed_people
+from people.demo import seed_people
 from tests.certificates.helpers import pdf_qr_codes, pdf_text
 from tests.factories import make_catalog, make_course, make_lesson, make_module
 
-from .conftest import serious_accessibility_violations
+from .conftest import log_in, serious_accessibility_violations
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, username):
-    page.goto("/accounts/login/")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_url(re.compile(r"/accounts/profile/$"))
 
 
 def test_complete_download_verify_revoke(browser, page, live_server, settings, tmp_path):

@@ -9,7 +9,7 @@ import pytest
 from enrollment.services import enroll
 from tests.factories import make_catalog, make_course, make_lesson, make_module, make_ready_video, make_user
 
-from .conftest import serious_accessibility_violations
+from .conftest import log_in, serious_accessibility_violations
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -62,14 +62,6 @@ class NetworkLog:
         return "\n".join(f"{size:>9} {url}" for size, url in rows)
 
 
-def log_in(page, username):
-    page.goto("/accounts/login/")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_url(re.compile(r"/accounts/profile/$"))
-
-
 def test_lesson_page_transfers_at_most_200_kb_before_the_video_starts(page, clip_720p, tmp_path):
     # given an enrolled learner and a lesson with a transcoded lecture, text and a next lesson
     video = make_ready_video(clip_720p, tmp_path, title="Bài giảng: vì sao phải chuyển đổi số")
@@ -80,7 +72,7 @@ def test_lesson_page_transfers_at_most_200_kb_before_the_video_starts(page, clip
     make_lesson(module, title="Các nền tảng số", slug="nen-tang-so")
     learner = make_user("hocvien.nhe", password=PASSWORD)
     enroll(user=learner, course=course)
-    log_in(page, "hocvien.nhe")
+    log_in(page, "hocvien.nhe", PASSWORD)
 
     # when the learner opens the lesson (cold cache) and everything the page does by itself is done
     network = NetworkLog(page)
