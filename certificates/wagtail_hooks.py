@@ -2,7 +2,10 @@
 adds to enrollment's "My learning" page through its hooks (enrollment never imports this app)."""
 from __future__ import annotations
 
+from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils.functional import lazy
@@ -17,7 +20,7 @@ from wagtail.snippets.views.snippets import DeleteView, EditView, HistoryView, I
 
 from . import admin_views, selectors
 from .forms import CertificateTemplateForm
-from .models import PLACEHOLDERS, CertificateTemplate
+from .models import PLACEHOLDERS, Certificate, CertificateTemplate
 from .permissions import ManagedUnitPolicy
 
 
@@ -122,3 +125,33 @@ def completion_notice(enrollment) -> bool:
 @hooks.register("enrollment_learning_links")
 def learning_links(request):
     return [(_("My certificates"), reverse("certificates:mine"))]
+
+
+# A person who holds certificates stays: the certificates are records (the verification page, the register)
+# and point at their account. Deleting one in the admin is refused with a message, not a server error.
+
+def _holders(users) -> list:
+    ids = set(Certificate.objects.filter(learner__in=users).values_list("learner_id", flat=True))
+    return [user for user in users if user.pk in ids]
+
+
+@hooks.register("before_delete_user")
+def keep_certificate_holders(request, user):
+    if _holders([user]):
+        messages.error(request, _("%(name)s holds certificates, which are kept as records: deactivate the account "
+                                  "instead of deleting it.") % {"name": user.get_full_name() or user.username})
+        return redirect("wagtailusers_users:edit", user.pk)
+    return None
+
+
+@hooks.register("before_bulk_action")
+def keep_certificate_holders_in_bulk(request, action_type, objects, action_class_instance):
+    if action_type != "delete" or get_user_model() not in getattr(action_class_instance, "models", []):
+        return None
+    holders = _holders(list(objects))
+    if holders:
+        messages.error(request, _("Not deleted: %(names)s hold certificates, which are kept as records. Deactivate "
+                                  "these accounts instead.") % {
+            "names": ", ".join(user.get_full_name() or user.username for user in holders)})
+        return redirect("wagtailusers_users:index")
+    return None

@@ -248,3 +248,16 @@ def make_survey_response(survey, unit, value, submitted_at):
                                              submitted_at=submitted_at)
     SurveyAnswer.objects.create(response=response, item=survey.items.get(is_overall=True), value=value)
     return response
+
+
+def login_verified(client, user):
+    """Log ``user`` in past two-factor authentication (required of department admins and superusers)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client.force_login(user)
+    device, _created = TOTPDevice.objects.get_or_create(user=user, name="app", defaults={"confirmed": True})
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client

@@ -177,3 +177,21 @@ def test_a_bad_placeholder_is_refused_in_the_admin_form(client, manager, provinc
     assert response.status_code == 200
     assert "{ten_hoc_vien}" in " ".join(response.context["form"].errors["body"])
     assert not CertificateTemplate.objects.exists()
+
+
+def test_a_person_holding_certificates_is_not_deleted_but_told_why(client, certificates, learner):
+    from django.contrib.auth import get_user_model
+
+    from tests.factories import login_verified
+
+    login_verified(client, make_user("quantri", is_superuser=True))
+    response = client.post(reverse("wagtailusers_users:delete", args=[learner.pk]), follow=True)
+    assert "đang có giấy chứng nhận, được lưu giữ làm hồ sơ" in response.content.decode()
+    bulk = client.post(reverse("wagtail_bulk_action", args=["auth", "user", "delete"]) + f"?id={learner.pk}",
+                       follow=True)
+    assert "Chưa xóa: " in bulk.content.decode() and "đang có giấy chứng nhận" in bulk.content.decode()
+    assert get_user_model().objects.filter(pk=learner.pk).exists()
+    # someone without certificates is deleted as before
+    other = make_user("nguoi-khac")
+    client.post(reverse("wagtailusers_users:delete", args=[other.pk]))
+    assert not get_user_model().objects.filter(pk=other.pk).exists()

@@ -9,7 +9,7 @@ from courses.models import CatalogPage, CoursePage, LessonPage
 from courses.services import WORKFLOW_NAME, catalog_authoring_setup, course_copy_for_new_run
 from lms.models import HomePage
 from people.models import Category
-from tests.factories import make_course, make_lesson, make_module
+from tests.factories import login_verified, make_course, make_lesson, make_module
 
 pytestmark = pytest.mark.django_db
 
@@ -133,22 +133,12 @@ def test_sites_set_up_with_the_english_workflow_name_get_the_vietnamese_one(cata
     assert Task.objects.filter(name__in=[WORKFLOW_NAME, "Department approval"]).count() == 1
 
 
-def _login_verified(client, user):
-    """Log in past two-factor authentication (required of department admins and superusers)."""
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    client.force_login(user)
-    device = TOTPDevice.objects.create(user=user, name="app", confirmed=True)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
 
 
 def test_catalog_created_in_the_admin_gets_the_rules(client, db):
     from tests.factories import make_user
 
-    _login_verified(client, make_user("quantri", is_superuser=True))
+    login_verified(client, make_user("quantri", is_superuser=True))
     home = HomePage.objects.get()
     data = nested_form_data({"title": "Khóa học", "slug": "khoa-hoc", "intro": "",
                              "comments-TOTAL_FORMS": "0", "comments-INITIAL_FORMS": "0",

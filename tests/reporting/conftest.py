@@ -5,7 +5,7 @@ import pytest
 from django.utils import timezone
 
 from people.models import OrgUnit, Role
-from tests.factories import make_catalog, make_course, make_staff, make_survey, make_unit
+from tests.factories import login_verified, make_catalog, make_course, make_staff, make_survey, make_unit  # noqa: F401
 
 TZ = timezone.get_fixed_timezone(7 * 60)  # Asia/Ho_Chi_Minh has no DST: UTC+7 all year
 
@@ -48,17 +48,6 @@ def world(province):
     )
 
 
-def login_verified(client, user):
-    """Log in past the two-factor step (department admins must have a confirmed device)."""
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    client.force_login(user)
-    device, _created = TOTPDevice.objects.get_or_create(user=user, name="app", defaults={"confirmed": True})
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
-    return client
 
 
 @pytest.fixture
