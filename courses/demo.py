@@ -17,7 +17,7 @@ from media_pipeline.demo import DEMO_TITLE
 from media_pipeline.models import Video
 from people.models import Category
 
-from .models import CatalogPage, CourseAudience, CoursePage, LessonPage, Modality, ModulePage, Topic
+from .models import CatalogPage, CourseAudience, CoursePage, EnrolmentPolicy, LessonPage, Modality, ModulePage, Topic
 from .services import catalog_ensure
 
 VBPL = "https://vbpl.vn/"
@@ -155,6 +155,8 @@ def seed_courses() -> CatalogPage:
         owner = users.get(owner_name)
         course = _publish(catalog, CoursePage(
             title=title, slug=slug, summary=summary, topic=topic, modality=modality, estimated_hours=hours,
+            # held in person: people take part through the class their unit places them in
+            enrolment_policy=EnrolmentPolicy.ASSIGNED if modality == Modality.IN_PERSON else EnrolmentPolicy.OPEN,
             objectives=objectives, audiences=[CourseAudience(category=category) for category in audience],
             trainers=[owner] if owner is not None and owner_name == "giangvien" else [],
         ), owner)

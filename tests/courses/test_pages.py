@@ -43,6 +43,17 @@ def test_course_page_shows_facts_and_outline(client, small_course):
     assert 'rel="canonical"' in html and '<meta name="description" content="Tóm tắt của' in html
 
 
+def test_an_in_person_course_page_states_its_own_completion_rule(client, catalog, small_course):
+    online, _lessons = small_course
+    in_person = make_course(catalog, title="Hội nghị phổ biến luật mới", slug="hoi-nghi", modality="in_person",
+                            estimated_hours=4)
+    text = client.get(in_person.url).content.decode()
+    assert "4 giờ" in text and "0 bài học" not in text
+    assert "giảng viên ghi nhận điểm danh" in text and "video" not in text.split("Điều kiện hoàn thành")[1]
+    online_text = client.get(online.url).content.decode()
+    assert "điểm danh" not in online_text and "Xem tối thiểu" in online_text
+
+
 def test_lesson_page_has_previous_and_next_across_modules(client, small_course):
     _course, lessons = small_course
     # when the learner opens the second lesson (last of module 1)
