@@ -23,6 +23,9 @@ from .views import content_disposition, pdf_response
 from .zipstream import stream_zip
 
 
+ZIP_LIMIT = 5000
+
+
 def can_see(user) -> bool:
     """Managers, and trainers (who see the certificates of the classes they train)."""
     return is_manager(user) or bool(roles_of(user))
@@ -140,7 +143,12 @@ def download_zip(request):
     _guard(request)
     filters = _filters(request)
     filters["status"] = filters["status"] or Certificate.Status.VALID
-    ids = list(selectors.visible_certificates_filtered(request.user, **filters).values_list("pk", flat=True)[:5000])
+    ids = list(selectors.visible_certificates_filtered(request.user, **filters).values_list("pk", flat=True)[
+        :ZIP_LIMIT + 1])
+    if len(ids) > ZIP_LIMIT:  # never a silently cut archive
+        messages.error(request, _("More than %(limit)s certificates are listed: choose a class or a status to "
+                                  "download fewer at a time.") % {"limit": f"{ZIP_LIMIT:,}".replace(",", ".")})
+        return redirect(f"{reverse('certificates_admin_index')}?{request.GET.urlencode()}")
 
     def members():
         for start in range(0, len(ids), 100):

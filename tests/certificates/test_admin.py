@@ -143,6 +143,13 @@ def test_the_register_lists_the_managers_certificates_with_their_history(client,
     assert sheet.cell(row=3, column=3).number_format == "DD/MM/YYYY"
 
 
+def test_a_zip_too_large_is_refused_with_a_message_not_cut(client, manager, certificates, monkeypatch):
+    monkeypatch.setattr("certificates.admin_views.ZIP_LIMIT", 0)
+    response = client.get(reverse("certificates_admin_zip"), {"q": "Hường"}, follow=True)
+    assert "Danh sách có hơn 0 giấy chứng nhận" in response.content.decode()
+    assert response.redirect_chain[-1][0].endswith("?q=H%C6%B0%E1%BB%9Dng")
+
+
 def test_template_admin_is_scoped_and_previews_a_pdf(client, manager, province, course):
     mine = make_certificate_template(province["dako"], name="Mẫu xã Đắk Ơ", course=course, signer_name="Y Bhăm")
     theirs = make_certificate_template(province["tanan"], name="Mẫu xã Tân An")
