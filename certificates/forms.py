@@ -80,12 +80,15 @@ class VerifyFileForm(forms.Form):
     file = forms.FileField(label=_("Certificate PDF"),
                            help_text=_("The PDF as it was downloaded or received by e-mail. It is not kept."))
 
+    @staticmethod
+    def too_large_message() -> str:
+        return _("This file is larger than any certificate (at most %(size)d MB).") % {
+            "size": settings.CERTIFICATE_CHECK_MAX_BYTES // 1_000_000}
+
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > settings.CERTIFICATE_CHECK_MAX_BYTES:
-            raise forms.ValidationError(
-                _("This file is larger than any certificate (at most %(size)d MB)."),
-                params={"size": settings.CERTIFICATE_CHECK_MAX_BYTES // 1_000_000}, code="too_large")
+            raise forms.ValidationError(self.too_large_message(), code="too_large")
         digest = hashlib.sha256()
         head = b""
         for chunk in upload.chunks():

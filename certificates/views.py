@@ -9,6 +9,7 @@ import json
 import unicodedata
 from urllib.parse import quote
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -104,7 +105,14 @@ def verify_index(request):
     if ratelimit.is_blocked(request):
         return render(request, "certificates/rate_limited.html", status=429)
     code_form = VerifyCodeForm(request.GET if "code" in request.GET else None)
-    file_form = VerifyFileForm(request.POST or None, request.FILES or None)
+    announced = int(request.META.get("CONTENT_LENGTH") or 0)
+    if request.method == "POST" and announced > settings.CERTIFICATE_CHECK_MAX_BYTES + 65536:
+        # refused before the body is read (nginx lets large lecture uploads through)
+        file_form = VerifyFileForm(data={}, files={})
+        file_form.is_valid()
+        file_form.errors["file"] = file_form.error_class([VerifyFileForm.too_large_message()])
+    else:
+        file_form = VerifyFileForm(request.POST, request.FILES) if request.method == "POST" else VerifyFileForm()
     if code_form.is_valid():
         return redirect("certificates:verify", code=code_form.cleaned_data["code"])
     if request.method == "POST" and file_form.is_valid():

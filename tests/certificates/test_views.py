@@ -203,6 +203,9 @@ def test_a_file_that_is_not_a_pdf_is_refused_with_a_message(client, certificate,
     settings.CERTIFICATE_CHECK_MAX_BYTES = 1000
     big = client.post("/verify/", {"file": upload("lon.pdf", b"%PDF-" + b"0" * 2000)})
     assert big.status_code == 400 and "Tệp này lớn hơn mọi giấy chứng nhận" in big.content.decode()
+    # a body announced far larger is refused before it is read
+    huge = client.post("/verify/", {"file": upload("lon.pdf", b"%PDF-" + b"0" * 70000)})
+    assert huge.status_code == 400 and "Tệp này lớn hơn mọi giấy chứng nhận (tối đa 0 MB)" in huge.content.decode()
 
 
 def test_checking_made_up_files_counts_toward_the_guessing_limit(client, certificate, settings):
