@@ -105,7 +105,8 @@ def verify_index(request):
     if ratelimit.is_blocked(request):
         return render(request, "certificates/rate_limited.html", status=429)
     code_form = VerifyCodeForm(request.GET if "code" in request.GET else None)
-    announced = int(request.META.get("CONTENT_LENGTH") or 0)
+    length = str(request.META.get("CONTENT_LENGTH") or "")
+    announced = int(length) if length.isdigit() else 0
     if request.method == "POST" and announced > settings.CERTIFICATE_CHECK_MAX_BYTES + 65536:
         # refused before the body is read (nginx lets large lecture uploads through)
         file_form = VerifyFileForm(data={}, files={})
