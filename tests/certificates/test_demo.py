@@ -28,3 +28,6 @@ def test_the_demo_learner_has_a_certificate_in_my_certificates(client):
         assert "Nguyễn Thị Hường" in pdf_text(handle.read())
     client.force_login(learner)
     assert certificate.number in client.get("/certificates/").content.decode()
+    # the course page says it is completed, with no "continue" button to a course without lessons
+    page = client.get(certificate.enrollment.course.url).content.decode()
+    assert "Đã hoàn thành ngày" in page and "Học tiếp từ chỗ đã dừng" not in page
