@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -31,7 +32,26 @@ def page(browser, live_server):
     page = context.new_page()
     page.set_default_timeout(15000)
     yield page
+    page.goto("about:blank")  # stops the page's timers (a playing lecture's heartbeats) and sends its last beacon
     context.close()
+    _wait_until_the_server_is_quiet()
+
+
+def _wait_until_the_server_is_quiet(seconds: float = 10.0) -> None:
+    """Before the test database is emptied: on PostgreSQL, TRUNCATE deadlocks with a request the live
+    server is still answering (a heartbeat holding its row lock). Polls, for a bounded time, until no
+    other session of the test database is busy twice in a row."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return  # SQLite waits on its lock instead
+    quiet, deadline = 0, time.monotonic() + seconds
+    with connection.cursor() as cursor:
+        while quiet < 2 and time.monotonic() < deadline:
+            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                           "AND pid <> pg_backend_pid() AND state <> 'idle'")
+            quiet = quiet + 1 if cursor.fetchone()[0] == 0 else 0
+            cursor.execute("SELECT pg_sleep(0.1)")
 
 
 def serious_accessibility_violations(page) -> list[str]:
