@@ -9,6 +9,7 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -147,7 +148,8 @@ def download_zip(request):
         :ZIP_LIMIT + 1])
     if len(ids) > ZIP_LIMIT:  # never a silently cut archive
         messages.error(request, _("More than %(limit)s certificates are listed: choose a class or a status to "
-                                  "download fewer at a time.") % {"limit": f"{ZIP_LIMIT:,}".replace(",", ".")})
+                                  "download fewer at a time.") % {
+            "limit": number_format(ZIP_LIMIT, force_grouping=True)})
         return redirect(f"{reverse('certificates_admin_index')}?{request.GET.urlencode()}")
 
     def members():

@@ -57,6 +57,12 @@ def by_pdf_sha256(digest: str) -> Certificate | None:
     return Certificate.objects.select_related("replaced_by").filter(pdf_sha256=digest).first()
 
 
+def certificate_holders(users: list) -> list:
+    """Those of ``users`` who hold a certificate (of any status: all are records)."""
+    ids = set(Certificate.objects.filter(learner__in=users).values_list("learner_id", flat=True))
+    return [user for user in users if user.pk in ids]
+
+
 def my_certificates(user) -> QuerySet[Certificate]:
     """A learner's certificates, current ones first (superseded ones stay as history)."""
     if not getattr(user, "is_authenticated", False):

@@ -18,9 +18,9 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import DeleteView, EditView, HistoryView, InspectView, SnippetViewSet, UsageView
 
-from . import admin_views, selectors
+from . import admin_views, selectors, services
 from .forms import CertificateTemplateForm
-from .models import PLACEHOLDERS, Certificate, CertificateTemplate
+from .models import PLACEHOLDERS, CertificateTemplate
 from .permissions import ManagedUnitPolicy
 
 
@@ -130,16 +130,11 @@ def learning_links(request):
 # A person who holds certificates stays: the certificates are records (the verification page, the register)
 # and point at their account. Deleting one in the admin is refused with a message, not a server error.
 
-def _holders(users) -> list:
-    ids = set(Certificate.objects.filter(learner__in=users).values_list("learner_id", flat=True))
-    return [user for user in users if user.pk in ids]
-
-
 @hooks.register("before_delete_user")
 def keep_certificate_holders(request, user):
-    if _holders([user]):
+    if selectors.certificate_holders([user]):
         messages.error(request, _("%(name)s holds certificates, which are kept as records: deactivate the account "
-                                  "instead of deleting it.") % {"name": user.get_full_name() or user.username})
+                                  "instead of deleting it.") % {"name": services.learner_name_of(user)})
         return redirect("wagtailusers_users:edit", user.pk)
     return None
 
@@ -148,10 +143,10 @@ def keep_certificate_holders(request, user):
 def keep_certificate_holders_in_bulk(request, action_type, objects, action_class_instance):
     if action_type != "delete" or get_user_model() not in getattr(action_class_instance, "models", []):
         return None
-    holders = _holders(list(objects))
+    holders = selectors.certificate_holders(list(objects))
     if holders:
         messages.error(request, _("Not deleted: %(names)s hold certificates, which are kept as records. Deactivate "
                                   "these accounts instead.") % {
-            "names": ", ".join(user.get_full_name() or user.username for user in holders)})
+            "names": ", ".join(services.learner_name_of(user) for user in holders)})
         return redirect("wagtailusers_users:index")
     return None
