@@ -16,3 +16,21 @@ class HomePage(Page):
 
     class Meta:
         verbose_name = _("home page")
+
+
+class RateLimitCounter(models.Model):
+    """One rate-limit window of one (scope, key): the embedded shape's atomic counter.
+
+    Without Redis the limiter counts here, in one INSERT ... ON CONFLICT DO UPDATE statement
+    (``lms.ratelimit``): SQLite's write lock or PostgreSQL's row lock makes each increment atomic,
+    which Django's file cache cannot (it has no atomic ``incr``). Expired windows are purged hourly.
+    """
+
+    scope = models.CharField(_("scope"), max_length=64)
+    key = models.CharField(_("key"), max_length=191)
+    count = models.PositiveIntegerField(_("count"), default=0)
+    window_ends = models.FloatField(_("window ends (seconds since the epoch)"), db_index=True)
+
+    class Meta:
+        verbose_name = _("rate-limit counter")
+        constraints = [models.UniqueConstraint(fields=["scope", "key"], name="lms_ratelimit_scope_key")]

@@ -196,6 +196,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     # Learners whose course is due within a week get one reminder (hourly pass; each is sent once).
     "enrollment-send-due-reminders": {"task": "enrollment.tasks.send_due_reminders", "schedule": 3600.0},
+    # Ended rate-limit windows (counted in the database on the embedded shape) are deleted.
+    "lms-purge-rate-limit-counters": {"task": "lms.tasks.purge_rate_limit_counters", "schedule": 3600.0},
 }
 
 # --- auth -----------------------------------------------------------------
