@@ -279,10 +279,12 @@ def search_course_ids(query: str) -> list[int]:
     Courses index a folded copy of their text (CoursePage.folded_text); the query is
     folded the same way, so "chuyen doi so" and "Chuyển đổi số" find the same courses.
     """
-    folded = fold(query)
-    if not re.search(r"\w", folded):
+    # words only: the backends pass terms into their own query syntax (SQLite FTS5 broke on a stray
+    # quote); every word must match, so operators typed by a user ("AND", "NEAR", "*") mean nothing
+    words = re.findall(r"\w+", fold(query))
+    if not words:
         return []
-    return [page.pk for page in CoursePage.objects.live().search(folded, operator="and")]
+    return [page.pk for page in CoursePage.objects.live().search(" ".join(words), operator="and")]
 
 
 def catalog_courses(*, catalog: CatalogPage | None = None, topic: str = "", audience: str = "",
