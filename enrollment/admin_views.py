@@ -113,8 +113,7 @@ def class_detail(request, pk: int):
         else:
             messages.success(request, _assign_message(result))
             return redirect("enrollment_class_detail", pk=pk)
-    learners = (training_class.enrollments.filter(status__in=reads.CURRENT)
-                .select_related("user__profile__org_unit").order_by("user__profile__full_name"))
+    learners = reads.class_learners(training_class, viewer=request.user)
     return render(request, "enrollment/admin/class_detail.html", {
         "training_class": training_class, "sessions": reads.class_sessions(training_class),
         "learners": learners, "session_form": session_form, "learners_form": learners_form,
@@ -143,7 +142,7 @@ def session_attendance(request, pk: int):
         else SheetForm()
     sheet_errors = []
     if request.method == "POST" and request.POST.get("form") == "checklist":
-        rows = reads.session_attendance(session)
+        rows = reads.session_attendance(session, viewer=request.user)
         present = {int(v) for v in request.POST.getlist("present") if v.isdigit()}
         marks = {row.enrollment_id: row.enrollment_id in present for row in rows}
         changed = services.attendance_record(by=request.user, session=session, marks=marks)
@@ -164,7 +163,7 @@ def session_attendance(request, pk: int):
                 messages.success(request, _("Attendance of %(count)s learners recorded from the file.")
                                  % {"count": len(result.marks)})
                 return redirect("enrollment_session_attendance", pk=pk)
-    rows = reads.session_attendance(session)
+    rows = reads.session_attendance(session, viewer=request.user)
     return render(request, "enrollment/admin/session_attendance.html", {
         "session": session, "rows": rows, "sheet_form": sheet_form, "sheet_errors": sheet_errors,
         "present_count": sum(1 for r in rows if r.present)})
@@ -172,7 +171,7 @@ def session_attendance(request, pk: int):
 
 def session_attendance_template(request, pk: int):
     session = _session(request, pk)
-    response = HttpResponse(services.attendance_template(session),
+    response = HttpResponse(services.attendance_template(session, viewer=request.user),
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f"attachment; filename=\"diem-danh-{session.pk}.xlsx\""
     return response

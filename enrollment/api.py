@@ -152,7 +152,8 @@ def session_attendance(request, pk: int):
     """The attendance checklist of a session (trainer of the class or manager of its unit)."""
     session = _session_for(request, pk)
     if request.method == "GET":
-        return Response(AttendanceRowSerializer(activity_reads.session_attendance(session), many=True).data)
+        rows = activity_reads.session_attendance(session, viewer=request.user)
+        return Response(AttendanceRowSerializer(rows, many=True).data)
     data = AttendanceUpdateSerializer(data=request.data)
     data.is_valid(raise_exception=True)
     marks = {m["enrollment"]: m["present"] for m in data.validated_data["marks"]}

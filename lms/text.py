@@ -21,3 +21,12 @@ def fold(value: str) -> str:
     decomposed = unicodedata.normalize("NFD", nfc(value))
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return stripped.replace("đ", "d").replace("Đ", "D").casefold()
+
+
+def mask_identifier(value: str) -> str:
+    """An ID code for people who need to tell learners apart, not to know the code:
+    "079123456771" -> "0791******71"; values too short to keep anything are masked whole."""
+    value = value or ""
+    if len(value) <= 6:
+        return "*" * len(value)
+    return value[:4] + "*" * (len(value) - 6) + value[-2:]

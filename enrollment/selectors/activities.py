@@ -1,11 +1,13 @@
 """Reads for managers and trainers: classes they run, their learners and attendance, requests to approve."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
-from people.selectors import scope_queryset
+from lms.text import mask_identifier
+from people.selectors import managed_paths, scope_queryset
 
 from ..models import Attendance, Enrollment, TrainingClass, TrainingSession
 
@@ -36,9 +38,27 @@ class AttendanceRow:
     present: bool | None  # None: not recorded yet
 
 
-def session_attendance(session: TrainingSession) -> list[AttendanceRow]:
-    """The checklist: every learner of the session's class, with what is recorded."""
+def id_code_reader(viewer) -> Callable[[object], str]:
+    """How ``viewer`` sees learners' ID codes: whole for a manager of the learner's unit (who
+    needs it to tell people apart in the roster), masked ("0791******71") for everyone else, e.g.
+    a class's trainer. The returned function takes a Profile (its ``org_unit`` loaded) or None."""
+    paths = managed_paths(viewer) if getattr(viewer, "is_authenticated", False) else []
+
+    def shown(profile) -> str:
+        if profile is None:
+            return ""
+        if paths is None or any(profile.org_unit.path.startswith(path) for path in paths):
+            return profile.id_code
+        return mask_identifier(profile.id_code)
+
+    return shown
+
+
+def session_attendance(session: TrainingSession, *, viewer) -> list[AttendanceRow]:
+    """The checklist: every learner of the session's class, with what is recorded; ID codes as
+    ``viewer`` may see them (id_code_reader)."""
     marks = dict(Attendance.objects.filter(session=session).values_list("enrollment_id", "present"))
+    shown_id_code = id_code_reader(viewer)
     rows = []
     enrollments = (session.training_class.enrollments.filter(status__in=CURRENT)
                    .select_related("user__profile__org_unit"))
@@ -47,9 +67,19 @@ def session_attendance(session: TrainingSession) -> list[AttendanceRow]:
         rows.append(AttendanceRow(
             enrollment_id=enrollment.pk,
             full_name=profile.full_name if profile else (enrollment.user.get_full_name() or enrollment.user.username),
-            id_code=profile.id_code if profile else "", unit=profile.org_unit.name if profile else "",
+            id_code=shown_id_code(profile), unit=profile.org_unit.name if profile else "",
             present=marks.get(enrollment.pk)))
     return sorted(rows, key=lambda r: (r.full_name.split()[-1:], r.full_name))
+
+
+def class_learners(training_class: TrainingClass, *, viewer) -> list[Enrollment]:
+    """The class's current enrolments, each with ``shown_id_code`` as ``viewer`` may see it."""
+    shown_id_code = id_code_reader(viewer)
+    learners = list(training_class.enrollments.filter(status__in=CURRENT)
+                    .select_related("user__profile__org_unit").order_by("user__profile__full_name"))
+    for enrollment in learners:
+        enrollment.shown_id_code = shown_id_code(getattr(enrollment.user, "profile", None))
+    return learners
 
 
 def pending_requests(user) -> QuerySet[Enrollment]:

@@ -23,6 +23,7 @@ from people.models import OrgUnit
 from people.selectors import can_manage_unit, is_department_admin
 
 from ..models import Attendance, Enrollment, Modality, TrainingClass, TrainingSession
+from ..selectors.activities import id_code_reader
 from .progress import CURRENT, completion_evaluate
 
 
@@ -148,8 +149,9 @@ class SheetResult:
                             "message": message})
 
 
-def attendance_template(session: TrainingSession) -> bytes:
-    """A sheet listing the class's learners, ready to mark (diacritics intact)."""
+def attendance_template(session: TrainingSession, *, viewer) -> bytes:
+    """A sheet listing the class's learners, ready to mark (diacritics intact); ID codes as
+    ``viewer`` may see them (masked for a trainer), which is what the sheet is read back by."""
     import io
 
     from openpyxl import Workbook
@@ -158,23 +160,41 @@ def attendance_template(session: TrainingSession) -> bytes:
     sheet = workbook.active
     sheet.title = "Diem danh"
     sheet.append([header for _label, header, _spellings in ATTENDANCE_COLUMNS.values()])
-    enrollments = session.training_class.enrollments.filter(status__in=CURRENT).select_related("user__profile")
+    shown_id_code = id_code_reader(viewer)
+    enrollments = (session.training_class.enrollments.filter(status__in=CURRENT)
+                   .select_related("user__profile__org_unit"))
     for enrollment in enrollments:
         profile = getattr(enrollment.user, "profile", None)
-        sheet.append([profile.id_code if profile else enrollment.user.username,
+        sheet.append([shown_id_code(profile) if profile else enrollment.user.username,
                       profile.full_name if profile else enrollment.user.get_full_name(), ""])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
-def attendance_sheet_validate(session: TrainingSession, path: str, name: str) -> SheetResult:
+def _sheet_members(session: TrainingSession, viewer) -> dict[str, int | None]:
+    """The class's learners by the ID code the sheet may name them with: the code as ``viewer``
+    sees it (masked for a trainer) or whole; None where a masked code fits several learners."""
+    shown_id_code = id_code_reader(viewer)
+    members: dict[str, int | None] = {}
+    enrollments = (session.training_class.enrollments.filter(status__in=CURRENT)
+                   .select_related("user__profile__org_unit"))
+    for enrollment in enrollments:
+        profile = getattr(enrollment.user, "profile", None)
+        if profile is None:
+            members[enrollment.user.username] = enrollment.pk
+            continue
+        members[profile.id_code] = enrollment.pk
+        shown = shown_id_code(profile)
+        if shown != profile.id_code:
+            members[shown] = enrollment.pk if shown not in members else None
+    return members
+
+
+def attendance_sheet_validate(session: TrainingSession, path: str, name: str, *, viewer) -> SheetResult:
     """Read a whole attendance sheet; every bad row is reported, none is applied."""
     result = SheetResult()
-    members = {}
-    for enrollment in session.training_class.enrollments.filter(status__in=CURRENT).select_related("user__profile"):
-        profile = getattr(enrollment.user, "profile", None)
-        members[profile.id_code if profile else enrollment.user.username] = enrollment.pk
+    members = _sheet_members(session, viewer)
     try:
         rows = iter(sheets.read_rows(path, name))
         _number, header = next(rows)
@@ -201,12 +221,15 @@ def attendance_sheet_validate(session: TrainingSession, path: str, name: str) ->
             result.add(number, "id_code", _("The ID code is empty."))
         elif id_code not in members:
             result.add(number, "id_code", _("%(code)s is not a learner of this class.") % {"code": id_code})
+        elif members[id_code] is None:
+            result.add(number, "id_code", _("%(code)s fits several learners of this class: download the sheet "
+                                            "of the class again and mark it.") % {"code": id_code})
         elif id_code in seen:
             result.add(number, "id_code", _("%(code)s already appears on row %(row)s.")
                        % {"code": id_code, "row": seen[id_code]})
         if present is None:
             result.add(number, "present", _("Write x or “có” for present, leave 0 or “vắng” for absent."))
-        if id_code and id_code in members and id_code not in seen and present is not None:
+        if id_code and members.get(id_code) is not None and id_code not in seen and present is not None:
             result.marks[members[id_code]] = present
         seen.setdefault(id_code, number)
     return result
@@ -216,7 +239,7 @@ def attendance_import(*, by, session: TrainingSession, path: str, name: str) -> 
     """Validate the whole sheet, then record it in one go (or not at all)."""
     if not can_run_class(by, session.training_class):
         raise PermissionDenied(_("Only the class's trainer or a manager of its unit can record attendance."))
-    result = attendance_sheet_validate(session, path, name)
+    result = attendance_sheet_validate(session, path, name, viewer=by)
     if not result.errors:
         attendance_record(by=by, session=session, marks=result.marks, source=Attendance.Source.IMPORT)
     return result
