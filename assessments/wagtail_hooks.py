@@ -2,18 +2,15 @@
 author's org units (trainers included); bank import/export, quiz results and contest results pages."""
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import (
-    CreateView, DeleteView, EditView, HistoryView, InspectView, SnippetViewSet, SnippetViewSetGroup, UsageView,
-)
+from wagtail.snippets.views.snippets import CreateView, SnippetViewSetGroup
 
-from people.selectors import scope_queryset
+from people.permissions import ScopedViewSet
 
 from . import admin_views
 from .admin_forms import AuthorScopedForm, QuestionForm, SurveyForm
@@ -21,48 +18,10 @@ from .models import Contest, ContestRound, Question, QuestionCategory, Quiz, Sur
 from .selectors import AUTHOR_ROLES
 
 
-def _scoped(view_class, unit_field: str):
-    """A view whose object must lie in the author's units."""
+class AuthorViewSet(ScopedViewSet):
+    """Authors (department admins, unit managers, trainers) see what belongs to their units."""
 
-    class Scoped(view_class):
-        def get_object(self, *args, **kwargs):
-            obj = super().get_object(*args, **kwargs)
-            allowed = scope_queryset(type(obj)._default_manager.filter(pk=obj.pk), self.request.user,
-                                     unit_field=unit_field, roles=AUTHOR_ROLES)
-            if not allowed.exists():
-                raise PermissionDenied
-            return obj
-
-    Scoped.__name__ = f"Scoped{view_class.__name__}"
-    return Scoped
-
-
-class AuthorViewSet(SnippetViewSet):
-    unit_field = "org_unit"
-
-    def get_queryset(self, request):
-        return scope_queryset(self.model._default_manager.all(), request.user, unit_field=self.unit_field,
-                              roles=AUTHOR_ROLES)
-
-    @property
-    def edit_view_class(self):
-        return _scoped(EditView, self.unit_field)
-
-    @property
-    def delete_view_class(self):
-        return _scoped(DeleteView, self.unit_field)
-
-    @property
-    def inspect_view_class(self):
-        return _scoped(InspectView, self.unit_field)
-
-    @property
-    def history_view_class(self):
-        return _scoped(HistoryView, self.unit_field)
-
-    @property
-    def usage_view_class(self):
-        return _scoped(UsageView, self.unit_field)
+    policy_options = {"roles": AUTHOR_ROLES}
 
 
 class QuestionCategoryViewSet(AuthorViewSet):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import path, reverse
@@ -14,14 +13,13 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, HelpPanel, MultiFieldPanel, ObjectList
-from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import DeleteView, EditView, HistoryView, InspectView, SnippetViewSet, UsageView
+
+from people.permissions import ScopedViewSet
 
 from . import admin_views, selectors, services
 from .forms import CertificateTemplateForm
 from .models import PLACEHOLDERS, CertificateTemplate
-from .permissions import ManagedUnitPolicy
 
 
 def _placeholder_help() -> str:
@@ -29,25 +27,13 @@ def _placeholder_help() -> str:
     return f"<p>{_('Placeholders the body text may use:')}</p><ul>{items}</ul>"
 
 
-TEMPLATE_POLICY = ManagedUnitPolicy(CertificateTemplate, "issuing_unit")
+class CertificateTemplateViewSet(ScopedViewSet):
+    """Managers of the issuing unit (a template without one applies province-wide: every manager)."""
 
-
-def _scoped(view_class):
-    """A view whose object must lie in the editor's units (Wagtail checks only the model permission)."""
-
-    class Scoped(view_class):
-        def get_object(self, *args, **kwargs):
-            obj = super().get_object(*args, **kwargs)
-            if not TEMPLATE_POLICY.user_has_permission_for_instance(self.request.user, "change", obj):
-                raise PermissionDenied
-            return obj
-
-    Scoped.__name__ = f"Scoped{view_class.__name__}"
-    return Scoped
-
-
-class CertificateTemplateViewSet(SnippetViewSet):
     model = CertificateTemplate
+    unit_field = "issuing_unit"
+    # the role groups of people/ do not list this app's models: holding a managing role is the permission
+    policy_options = {"require_model_permission": False, "unitless_rows": True}
     icon = "doc-full-inverse"
     menu_label = gettext_lazy("Certificate templates")
     menu_order = 320
@@ -67,18 +53,10 @@ class CertificateTemplateViewSet(SnippetViewSet):
                          FieldPanel("show_national_motto")], heading=gettext_lazy("Layout")),
     ], base_form_class=CertificateTemplateForm)
 
-    edit_view_class = _scoped(EditView)
-    delete_view_class = _scoped(DeleteView)
-    inspect_view_class = _scoped(InspectView)
-    history_view_class = _scoped(HistoryView)
-    usage_view_class = _scoped(UsageView)
-
     def get_queryset(self, request):
-        return TEMPLATE_POLICY.instances_user_has_any_permission_for(request.user, ["view"]).select_related(
-            "course", "training_class", "issuing_unit")
+        return super().get_queryset(request).select_related("course", "training_class", "issuing_unit")
 
 
-register_permission_policy(CertificateTemplate, TEMPLATE_POLICY)
 register_snippet(CertificateTemplateViewSet)
 
 

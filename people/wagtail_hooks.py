@@ -1,8 +1,7 @@
-"""Wagtail admin: org units, profiles, roles, and roster uploads, all scoped to
-the editor's subtrees through people.selectors."""
+"""Wagtail admin: org units, profiles, roles, and roster uploads, every view scoped to
+the editor's subtrees by the permission policy of people.permissions."""
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -10,76 +9,12 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.chooser import ChooseResultsView, ChooseView, SnippetChooserViewSet
-from wagtail.snippets.views.snippets import (
-    DeleteView, EditView, HistoryView, InspectView, SnippetViewSet, UsageView,
-)
 
 from . import admin_views
 from .admin_forms import OrgUnitForm, ScopedProfileForm, ScopedRoleAssignmentForm
 from .models import OrgUnit, Profile, RoleAssignment
-from .selectors import can_manage_unit, scope_queryset
-
-
-def _scoped(view_class, unit_of):
-    """A view class whose object must lie in the editor's subtree."""
-
-    class Scoped(view_class):
-        def get_object(self, *args, **kwargs):
-            obj = super().get_object(*args, **kwargs)
-            if not can_manage_unit(self.request.user, unit_of(obj)):
-                raise PermissionDenied
-            return obj
-
-    Scoped.__name__ = f"Scoped{view_class.__name__}"
-    return Scoped
-
-
-def _scoped_chooser(unit_field: str) -> type[SnippetChooserViewSet]:
-    """The chooser modal (a form's "Choose …" button) lists only what the editor's subtrees hold."""
-
-    def get_object_list(view):
-        return scope_queryset(view.model_class._default_manager.all(), view.request.user, unit_field=unit_field)
-
-    return type("ScopedChooserViewSet", (SnippetChooserViewSet,), {
-        "choose_view_class": type("ScopedChooseView", (ChooseView,), {"get_object_list": get_object_list}),
-        "choose_results_view_class": type("ScopedChooseResultsView", (ChooseResultsView,),
-                                          {"get_object_list": get_object_list}),
-    })
-
-
-class ScopedViewSet(SnippetViewSet):
-    unit_field = "org_unit"
-
-    @property
-    def chooser_viewset_class(self):
-        return _scoped_chooser(self.unit_field)
-
-    def unit_of(self, obj):
-        return getattr(obj, self.unit_field) if self.unit_field else obj
-
-    def get_queryset(self, request):
-        return scope_queryset(self.model._default_manager.all(), request.user, unit_field=self.unit_field)
-
-    @property
-    def edit_view_class(self):
-        return _scoped(EditView, self.unit_of)
-
-    @property
-    def delete_view_class(self):
-        return _scoped(DeleteView, self.unit_of)
-
-    @property
-    def inspect_view_class(self):
-        return _scoped(InspectView, self.unit_of)
-
-    @property
-    def history_view_class(self):
-        return _scoped(HistoryView, self.unit_of)
-
-    @property
-    def usage_view_class(self):
-        return _scoped(UsageView, self.unit_of)
+from .permissions import ScopedDeleteBulkAction, ScopedViewSet
+from .selectors import is_department_admin
 
 
 class OrgUnitViewSet(ScopedViewSet):
@@ -113,6 +48,8 @@ class ProfileViewSet(ScopedViewSet):
     list_export = ["id_code", "full_name", "org_unit", "category", "area", "ethnic_minority_area",
                    "in_target_population", "email", "phone"]
     export_filename = "hoc-vien"
+    # A copy would carry a person's ID code and date of birth into a new form: never needed.
+    copy_view_enabled = False
     edit_handler = ObjectList([
         FieldPanel("full_name"), FieldPanel("id_code"), FieldPanel("date_of_birth"), FieldPanel("email"),
         FieldPanel("phone"), FieldPanel("org_unit"), FieldPanel("category"), FieldPanel("area"),
@@ -131,6 +68,7 @@ class RoleAssignmentViewSet(ScopedViewSet):
     add_to_admin_menu = True
     list_display = ["user", "role", "org_unit"]
     list_filter = ["role"]
+    copy_view_enabled = False
     edit_handler = ObjectList([FieldPanel("user"), FieldPanel("role"), FieldPanel("org_unit")],
                               base_form_class=ScopedRoleAssignmentForm)
 
@@ -138,6 +76,8 @@ class RoleAssignmentViewSet(ScopedViewSet):
 register_snippet(OrgUnitViewSet)
 register_snippet(ProfileViewSet)
 register_snippet(RoleAssignmentViewSet)
+# After Wagtail's own bulk delete (order 0), so that ours is the one registered for scoped models.
+hooks.register("register_bulk_action", ScopedDeleteBulkAction, order=100)
 
 
 @hooks.register("register_admin_urls")
@@ -159,3 +99,10 @@ class RosterMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def roster_menu_item():
     return RosterMenuItem(_("Roster import"), reverse("people_roster_index"), icon_name="upload", order=225)
+
+
+@hooks.register("construct_reports_menu")
+def hide_site_history(request, menu_items):
+    """Only department admins may open the site history (people.admin_reports)."""
+    if not is_department_admin(request.user):
+        menu_items[:] = [item for item in menu_items if item.name != "site-history"]

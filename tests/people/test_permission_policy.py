@@ -1,0 +1,87 @@
+"""The findings of the attack on the admin (issue 13, finding 1), each pinned: a unit manager or a
+trainer reads nobody's ID code or date of birth outside their subtree through Wagtail's generic
+views. These failed before people.permissions (the copy view and the bulk-action pages listed
+every profile as "Name (ID code)"; the site history showed every unit's names)."""
+import datetime as dt
+
+import pytest
+from django.urls import NoReverseMatch, reverse
+
+from people.models import Profile, Role, RoleAssignment
+from people.services import role_assign
+from tests.factories import login_verified, make_profile, make_staff, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def outsider(province):
+    user = make_user("outsider.dako")
+    profile = make_profile(province["dako"], "Trịnh Thị Ngoài", user=user, id_code="079300000123",
+                           date_of_birth=dt.date(1980, 5, 17))
+    role_assign(user=user, role=Role.TRAINER, org_unit=province["dako"])
+    return profile
+
+
+@pytest.fixture(params=[Role.UNIT_MANAGER, Role.TRAINER])
+def visitor(request, client, province):
+    user = make_staff(request.param, province["tanan"])
+    client.force_login(user)
+    return user
+
+
+def _leaks(response, profile) -> bool:
+    text = response.content.decode()
+    return any(value in text for value in (profile.full_name, "079300000123", "17/05/1980", "1980-05-17"))
+
+
+def test_profiles_and_roles_cannot_be_copied(client, visitor, outsider):
+    with pytest.raises(NoReverseMatch):
+        reverse("wagtailsnippets_people_profile:copy", args=[outsider.pk])
+    with pytest.raises(NoReverseMatch):
+        reverse("wagtailsnippets_people_roleassignment:copy", args=[outsider.pk])
+    assert client.get(f"/admin/snippets/people/profile/copy/{outsider.pk}/").status_code == 404
+
+
+@pytest.mark.parametrize("model", ["profile", "roleassignment"])
+def test_bulk_actions_list_nobody_outside_the_subtree(client, visitor, outsider, model):
+    row = outsider if model == "profile" else RoleAssignment.objects.get(user=outsider.user)
+    for query in ("id=all", f"id={row.pk}"):
+        response = client.get(f"/admin/bulk/people/{model}/delete/?{query}")
+        assert not _leaks(response, outsider), query
+    client.post(f"/admin/bulk/people/{model}/delete/?id={row.pk}")
+    assert type(row).objects.filter(pk=row.pk).exists()
+
+
+def test_an_admin_of_a_subtree_bulk_deletes_only_there(client, province, outsider):
+    admin = make_staff(Role.DEPARTMENT_ADMIN, province["tanan"])
+    login_verified(client, admin)
+    mine = make_profile(province["tanan"], "Đặng Văn Ước")
+    response = client.get("/admin/bulk/people/profile/delete/?id=all")
+    assert mine.full_name in response.content.decode() and not _leaks(response, outsider)
+    client.post("/admin/bulk/people/profile/delete/?id=all")
+    assert not Profile.objects.filter(pk=mine.pk).exists()
+    assert Profile.objects.filter(pk=outsider.pk).exists()
+
+
+def test_the_site_history_is_the_department_admin_s(client, province, outsider):
+    manager = make_staff(Role.UNIT_MANAGER, province["tanan"])
+    client.force_login(manager)
+    for url in ("/admin/reports/site-history/", "/admin/reports/site-history/results/",
+                "/admin/reports/site-history/?export=csv"):
+        response = client.get(url)
+        assert response.status_code in (302, 403), url
+        assert not _leaks(response, outsider)
+    admin = make_staff(Role.DEPARTMENT_ADMIN, province["province"])
+    login_verified(client, admin)
+    assert client.get("/admin/reports/site-history/").status_code == 200
+
+
+def test_edit_history_and_usage_of_an_outsider_are_refused(client, visitor, outsider):
+    for name in ("edit", "delete", "history", "usage"):
+        response = client.get(reverse(f"wagtailsnippets_people_profile:{name}", args=[outsider.pk]))
+        assert response.status_code in (302, 403), name
+        assert not _leaks(response, outsider), name
+    chosen = client.get(reverse("wagtailsnippetchoosers_people_profile:chosen", args=[outsider.pk]))
+    assert chosen.status_code in (302, 403, 404) and not _leaks(chosen, outsider)
+    assert Profile.objects.filter(pk=outsider.pk).exists()
