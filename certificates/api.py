@@ -53,13 +53,13 @@ _DETAIL = inline_serializer("CertificateVerificationError", {"detail": serialize
 @permission_classes([AllowAny])
 def verify(request, code: str):
     """Verify a certificate by the code in its QR (no login; unknown codes are capped per address)."""
-    if ratelimit.is_blocked(request):
+    if not ratelimit.lookup_allowed(request):
         return Response({"detail": _("Too many unknown codes from your connection. Try again in an hour.")},
                         status=429)
     certificate = selectors.by_code(code)
     if certificate is None:
-        ratelimit.record_miss(request)
         return Response({"detail": _("No certificate has this code.")}, status=404)
+    ratelimit.give_back(request)
     response = Response(VerificationSerializer(certificate).data)
     response["Cache-Control"] = "no-store"
     return response

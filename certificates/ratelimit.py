@@ -1,38 +1,26 @@
-"""Guessing verification codes is capped per client address (Django's cache: Redis in production).
+"""Guessing verification codes is capped per client address (``lms.ratelimit``: atomic on every shape).
 
-Only misses count (an unknown or altered code): an employer checking many real
-certificates is never stopped, while someone trying codes is stopped after a
-few. The window is the clock hour; the count lives under one key per address
-and hour.
+Every lookup is counted before it runs and given back when it finds a certificate: only misses
+(an unknown or altered code, a file matching no certificate) stay counted, so an employer checking
+many real certificates is never stopped, while a parallel burst of guesses cannot run more lookups
+than the limit. The window is an hour from the first miss.
 """
 from __future__ import annotations
 
-import time
-
 from django.conf import settings
-from django.core.cache import cache
 
-from lms.http import client_ip
+from lms import ratelimit
 
+SCOPE = "certificates.verify-miss"
 WINDOW = 3600
-KEY_PREFIX = "certificates:verify-misses"
 
 
-def _key(request) -> str:
-    return f"{KEY_PREFIX}:{client_ip(request) or 'unknown'}:{int(time.time() // WINDOW)}"
+def lookup_allowed(request) -> bool:
+    """Count one lookup by this client; False once its misses are over the hourly limit."""
+    return ratelimit.hit(SCOPE, ratelimit.client_key(request),
+                         limit=settings.CERTIFICATE_VERIFY_MISSES_PER_HOUR, period=WINDOW)
 
 
-def is_blocked(request) -> bool:
-    return (cache.get(_key(request)) or 0) >= settings.CERTIFICATE_VERIFY_MISSES_PER_HOUR
-
-
-def record_miss(request) -> int:
-    key = _key(request)
-    cache.add(key, 0, timeout=WINDOW)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=WINDOW)
-        count = 1
-    cache.touch(key, WINDOW)
-    return count
+def give_back(request) -> None:
+    """This lookup does not count toward the limit: it found a certificate (or looked nothing up)."""
+    ratelimit.undo(SCOPE, ratelimit.client_key(request))

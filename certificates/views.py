@@ -74,9 +74,9 @@ def openbadge(request, pk: int):
 
 
 def _verification(request, certificate: Certificate | None, **context) -> HttpResponse:
-    """The verification page of ``certificate`` (None: not found, counted toward the guessing limit)."""
-    if certificate is None:
-        ratelimit.record_miss(request)
+    """The verification page of ``certificate`` (None: not found, and the lookup stays counted)."""
+    if certificate is not None:
+        ratelimit.give_back(request)
     response = render(request, "certificates/verify.html", {
         "certificate": certificate,
         "replacement_url": (selectors.verify_url(certificate.replaced_by.code)
@@ -90,8 +90,8 @@ def _verification(request, certificate: Certificate | None, **context) -> HttpRe
 @never_cache
 @require_GET
 def verify(request, code: str):
-    if ratelimit.is_blocked(request):
-        return render(request, "certificates/rate_limited.html", status=429)
+    if not ratelimit.lookup_allowed(request):
+        return _rate_limited(request)
     return _verification(request, selectors.by_code(code))
 
 
@@ -102,8 +102,9 @@ def verify_index(request):
 
     Plain forms (no JavaScript). A file that matches no issued PDF counts as a miss, like an unknown code.
     """
-    if ratelimit.is_blocked(request):
-        return render(request, "certificates/rate_limited.html", status=429)
+    looks_up = "code" in request.GET or request.method == "POST"
+    if looks_up and not ratelimit.lookup_allowed(request):
+        return _rate_limited(request)
     code_form = VerifyCodeForm(request.GET if "code" in request.GET else None)
     length = str(request.META.get("CONTENT_LENGTH") or "")
     announced = int(length) if length.isdigit() else 0
@@ -114,6 +115,8 @@ def verify_index(request):
         file_form.errors["file"] = file_form.error_class([VerifyFileForm.too_large_message()])
     else:
         file_form = VerifyFileForm(request.POST, request.FILES) if request.method == "POST" else VerifyFileForm()
+    if looks_up and not (request.method == "POST" and file_form.is_valid()):
+        ratelimit.give_back(request)  # nothing looked up here (a typed code is counted by its page)
     if code_form.is_valid():
         return redirect("certificates:verify", code=code_form.cleaned_data["code"])
     if request.method == "POST" and file_form.is_valid():
@@ -121,6 +124,10 @@ def verify_index(request):
         return _verification(request, selectors.by_pdf_sha256(upload.sha256), checked_file=upload.name)
     return render(request, "certificates/verify_index.html", {"code_form": code_form, "file_form": file_form},
                   status=400 if code_form.errors or file_form.errors else 200)
+
+
+def _rate_limited(request) -> HttpResponse:
+    return render(request, "certificates/rate_limited.html", status=429)
 
 
 def _json(data: dict, content_type: str = "application/json") -> HttpResponse:

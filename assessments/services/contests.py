@@ -20,7 +20,9 @@ from django.core import signing
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
+from lms import ratelimit
 from lms.text import fold, nfc
 from people.selectors import profile_of
 
@@ -30,6 +32,7 @@ from ..models import Contest, ContestEntrant, ContestEntry, ContestRound, Questi
 from .bank import draw_question_ids, plain_decimal, question_spec
 
 TICKET_SALT = "assessments.contest-entry"
+ENTRY_RATE_SCOPE = "assessments.contest-entry"  # lms.ratelimit: entries per client address and hour
 GRACE = dt.timedelta(seconds=30)
 CENT = Decimal("0.01")
 
@@ -45,7 +48,7 @@ def round_is_open(contest_round: ContestRound, now) -> bool:
 def entry_ticket(*, contest_round: ContestRound, now=None) -> str:
     """Draw this visitor's questions and sign them with the time the form was served."""
     now = now or timezone.now()
-    seed = secrets.randbelow(2**31)
+    seed = secrets.randbits(62)
     drawn = draw_question_ids(slots=contest_round.slots.all(), shuffle=contest_round.shuffle_questions,
                               rng=random.Random(seed))
     payload = {"r": contest_round.pk, "t": int(now.timestamp() * 1000), "s": seed,
@@ -92,17 +95,31 @@ def question_specs(ids: list[int]) -> dict[int, dict]:
     return specs
 
 
+DISPLAY_SALT = "assessments.contest-display"
+
+
+def ticket_tokens(*, contest_round: ContestRound, data: dict) -> grading.OptionTokens:
+    """The names this entry gives its options and choices (``grading.OptionTokens``), from the ticket's seed."""
+    return grading.OptionTokens(f"entry:{contest_round.pk}:{data['s']}")
+
+
 def ticket_questions(*, contest_round: ContestRound, data: dict) -> list[dict]:
-    """The ticket's questions: spec, display order and position, in the order they were shown."""
+    """The ticket's questions: spec, display order, position and the entry's option names
+    (``tokens``, one object shared by the items), in the order they were shown.
+
+    The ticket is signed, not secret: its seed can be read. The display orders are drawn from a
+    keyed hash of it, so nobody can replay the shuffles and read an ordering question's answer.
+    """
     specs = question_specs([int(pk) for pk, _mark in data["q"]])
-    rng = random.Random(data["s"])
+    rng = random.Random(salted_hmac(DISPLAY_SALT, str(data["s"]), algorithm="sha256").hexdigest())
+    tokens = ticket_tokens(contest_round=contest_round, data=data)
     items = []
     for position, (pk, mark) in enumerate(data["q"]):
         if int(pk) not in specs:
             continue
         spec = {**specs[int(pk)], "mark": plain_decimal(Decimal(mark))}
         display = grading.display_order(spec, shuffle=contest_round.shuffle_options, rng=rng)
-        items.append({"position": position, "spec": spec, "display": display})
+        items.append({"position": position, "spec": spec, "display": display, "tokens": tokens})
     return items
 
 
@@ -114,19 +131,6 @@ def identity_key(*, phone: str, email: str) -> str:
             digits = "0" + digits[2:]
         return f"tel:{digits}"
     return f"mail:{fold(email)}"
-
-
-def throttle(*, key: str, limit: int, window_seconds: int = 3600) -> None:
-    """Count a hit for ``key``; TooManyRequests past ``limit`` in the window."""
-    cache_key = f"assessments:throttle:{key}"
-    cache.add(cache_key, 0, timeout=window_seconds)
-    try:
-        hits = cache.incr(cache_key)
-    except ValueError:
-        cache.set(cache_key, 1, timeout=window_seconds)
-        hits = 1
-    if hits > limit:
-        raise TooManyRequests()
 
 
 def _valid_ip(value: str | None) -> str | None:
@@ -168,7 +172,8 @@ def contest_entry_submit(*, contest_round: ContestRound, ticket: str, responses:
                          prediction: int, full_name: str, org_unit=None, address: str = "", phone: str = "",
                          email: str = "", user=None, client_ip: str | None = None, now=None,
                          questions: list[dict] | None = None) -> ContestEntry:
-    """Grade and store one entry. ``responses`` maps each question's position to its raw answer.
+    """Grade and store one entry. ``responses`` maps each question's position to its raw answer,
+    options and choices named by the entry's tokens (``ticket_questions``), never by ids.
 
     ``questions`` is ``ticket_questions`` of this ticket when the caller has already read them (the
     entry page does, to read the posted answers): they are not read a second time.
@@ -182,8 +187,8 @@ def contest_entry_submit(*, contest_round: ContestRound, ticket: str, responses:
     if not may_enter(contest=contest, user=user):
         raise NotEligible()
     client_ip = _valid_ip(client_ip)
-    if client_ip:
-        throttle(key=f"entry:{client_ip}", limit=entries_per_ip_per_hour())
+    if client_ip and not ratelimit.hit(ENTRY_RATE_SCOPE, client_ip, limit=entries_per_ip_per_hour(), period=3600):
+        raise TooManyRequests()
     if contest.audience == Contest.Audience.RESTRICTED:
         org_unit = profile_of(user).org_unit
     answers, score, max_score, all_right = [], Decimal(0), Decimal(0), True
@@ -192,7 +197,7 @@ def contest_entry_submit(*, contest_round: ContestRound, ticket: str, responses:
     for item in questions:
         spec = item["spec"]
         try:
-            response = grading.clean_response(spec, responses.get(item["position"]))
+            response = grading.clean_response(spec, item["tokens"].read(spec, responses.get(item["position"])))
         except grading.InvalidResponse:
             response = None
         fraction = grading.grade(spec, response)

@@ -11,7 +11,7 @@ def certificate_settings(settings, tmp_path, monkeypatch):
     (the cache may be a Redis shared with other tests: nothing is flushed)."""
     settings.CERTIFICATE_SIGNING_KEY_FILE = str(tmp_path / "keys" / "issuer.pem")
     settings.SITE_URL = "http://testserver"
-    monkeypatch.setattr("certificates.ratelimit.KEY_PREFIX", f"test-verify-misses-{uuid.uuid4().hex}")
+    monkeypatch.setattr("certificates.ratelimit.SCOPE", f"test-verify-misses-{uuid.uuid4().hex}")
     return settings
 
 

@@ -4,14 +4,13 @@ The database path (embedded shape) runs on the test database: a file on SQLite, 
 CI. The Redis path runs when a Redis answers (CI sets REDIS_URL; locally one on 127.0.0.1:6379).
 """
 import os
-import threading
 import uuid
 
 import pytest
-from django.db import connection
 
 from lms import ratelimit
 from lms.models import RateLimitCounter
+from tests.bursts import burst
 
 REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
 
@@ -35,28 +34,6 @@ def shape(request, settings):
     else:
         settings.REDIS_URL = ""
     return request.param
-
-
-def burst(calls: int, function) -> list:
-    """Run ``function`` from ``calls`` threads released at once; the results in any order."""
-    barrier, results, errors = threading.Barrier(calls), [], []
-
-    def run():
-        try:
-            barrier.wait()
-            results.append(function())
-        except Exception as error:  # pragma: no cover - reported below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
-    return results
 
 
 @pytest.mark.django_db(transaction=True)
