@@ -2,8 +2,6 @@
 and contest results export."""
 from __future__ import annotations
 
-import io
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -13,6 +11,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from lms import audit, sheets
+from lms.models import AuditAction
 from people.models import OrgUnit
 from people.selectors import has_role, managed_paths, visible_org_units
 
@@ -23,7 +23,7 @@ from .forms import BankUploadForm
 from .results_export import headers, results_csv, results_xlsx
 from .services.bank_import import bank_import
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX = sheets.XLSX_CONTENT_TYPE
 
 
 def can_author(user) -> bool:
@@ -134,8 +134,11 @@ def quiz_results_export(request, pk: int, extension: str):
     if extension == "xlsx":
         response = HttpResponse(results_xlsx(rows, title=quiz.title), content_type=XLSX)
     else:
-        response = HttpResponse(results_csv(rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_export_name(quiz, extension)}"'
+        response = HttpResponse(results_csv(rows), content_type=sheets.CSV_CONTENT_TYPE)
+    name = _export_name(quiz, extension)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    audit.record(action=AuditAction.RESULTS_EXPORT, request=request, subject=name, subject_id=str(quiz.pk),
+                 details={"quiz": quiz.title, "format": extension, "filters": request.GET.dict()})
     return response
 
 
@@ -148,9 +151,6 @@ def contest_results(request):
 
 def contest_export(request, pk: int):
     """Every entry the user may see, with each entrant's place in the round (best entry)."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
     if not can_export_results(request.user):
         raise PermissionDenied
     contest = get_object_or_404(selectors.published_contests(), pk=pk)
@@ -159,20 +159,13 @@ def contest_export(request, pk: int):
     for contest_round in selectors.contest_rounds(contest):
         for row in selectors.leaderboard(contest_round, limit=None):
             places[row.entry_id] = row.rank
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Kết quả"
-    sheet.append(["Vòng", "Xếp hạng", "Họ và tên", "Đơn vị", "Địa chỉ", "Điện thoại", "Email", "Điểm",
-                  "Điểm tối đa", "Dự đoán", "Thời gian làm bài (giây)", "Thời điểm nộp", "Lần dự thi"])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for entry in entries:
-        entrant = entry.entrant
-        sheet.append([entry.round.number, places.get(entry.pk, ""), entrant.full_name,
-                      entrant.org_unit.name if entrant.org_unit else "", entrant.address, entrant.phone,
-                      entrant.email, float(entry.score), float(entry.max_score), entry.prediction,
-                      round(entry.time_taken_ms / 1000, 1),
-                      timezone.localtime(entry.submitted_at).strftime("%d/%m/%Y %H:%M:%S"), entry.number])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return _xlsx(buffer.getvalue(), f"ket-qua-{contest.slug}.xlsx")
+    headers = ["Vòng", "Xếp hạng", "Họ và tên", "Đơn vị", "Địa chỉ", "Điện thoại", "Email", "Điểm",
+               "Điểm tối đa", "Dự đoán", "Thời gian làm bài (giây)", "Thời điểm nộp", "Lần dự thi"]
+    rows = ([entry.round.number, places.get(entry.pk, ""), entry.entrant.full_name,
+             entry.entrant.org_unit.name if entry.entrant.org_unit else "", entry.entrant.address,
+             entry.entrant.phone, entry.entrant.email, float(entry.score), float(entry.max_score), entry.prediction,
+             round(entry.time_taken_ms / 1000, 1), entry.submitted_at, entry.number] for entry in entries)
+    name = f"ket-qua-{contest.slug}.xlsx"
+    audit.record(action=AuditAction.RESULTS_EXPORT, request=request, subject=name, subject_id=str(contest.pk),
+                 details={"contest": contest.title, "format": "xlsx"})
+    return _xlsx(sheets.xlsx_bytes(headers, rows, title="Kết quả"), name)

@@ -27,9 +27,10 @@ from decimal import Decimal
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
+from lms import sheets
 from lms.text import fold, nfc
 
-from . import grading
+from . import grading, richtext
 from .models import Difficulty, Question, QuestionType, Scoring
 from .services.bank import plain_decimal, question_problems
 
@@ -104,15 +105,16 @@ def _text(value) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return nfc(str(value))
+    return sheets.unneutralise(nfc(str(value)))
 
 
 def _rich(text: str) -> str:
-    """Rich text as stored: HTML kept as it is, plain text wrapped in a paragraph."""
+    """Rich text as stored: HTML reduced to what the question editor offers (``richtext.clean_imported``:
+    no script, handler or ``javascript:`` link), plain text wrapped in paragraphs."""
     if not text:
         return ""
     if text.lstrip().startswith("<"):
-        return text
+        return richtext.clean_imported(text)
     return "".join(f"<p>{escape(line)}</p>" for line in text.split("\n") if line.strip())
 
 
@@ -290,21 +292,14 @@ def _option_cells(question: Question) -> tuple[list[str], list[str], str]:
 
 
 def write_bank(questions) -> bytes:
-    """The questions as an XLSX file in the import format (so an export re-imports unchanged)."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Ngân hàng câu hỏi"
-    sheet.append([header for _key, header in COLUMNS])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+    """The questions as an XLSX file in the import format (so an export re-imports unchanged: text that
+    ``lms.sheets`` prefixes with an apostrophe, such as a "- => right" distractor, loses it on reading)."""
+    rows = []
     for question in questions:
         texts, feedback, answer = _option_cells(question)
         texts += [""] * (MAX_OPTIONS - len(texts))
         feedback += [""] * (MAX_OPTIONS - len(feedback))
-        sheet.append([
+        rows.append([
             question.code, TYPE_WORDS[question.qtype], DIFFICULTY_WORDS[question.difficulty],
             float(question.default_mark), question.stem, *texts, *feedback, answer,
             plain_decimal(question.numeric_tolerance) if question.qtype == QuestionType.NUMERIC else "",
@@ -312,6 +307,4 @@ def write_bank(questions) -> bytes:
             "có" if question.diacritics_sensitive else "không", question.general_feedback,
             "; ".join(tag.name for tag in question.tags.all()),
         ])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return sheets.xlsx_bytes([header for _key, header in COLUMNS], rows, title="Ngân hàng câu hỏi")

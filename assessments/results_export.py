@@ -2,25 +2,21 @@
 and CSV (UTF-8 with a byte-order mark, so spreadsheet programs keep Vietnamese diacritics).
 
 Both take the rows of ``selectors.result_rows``; headers are translated into the
-reader's language. Text a spreadsheet could read as a formula (learners name
-themselves when they register) is written as plain text.
+reader's language. Both are written by ``lms.sheets``: text a spreadsheet could read
+as a formula (learners name themselves when they register) is never one.
 """
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from collections.abc import Iterable
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from lms.sheets import xlsx_cell
+from lms import sheets
 
 from .selectors import ResultRow
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def headers() -> list[str]:
@@ -48,31 +44,7 @@ def _values(row: ResultRow) -> list:
 def results_xlsx(rows: Iterable[ResultRow], *, title: str) -> bytes:
     """The rows as an XLSX workbook: the quiz's title, a bold header, then one attempt per row
     with dates and durations as real spreadsheet values."""
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Results"))
-    sheet.append([xlsx_cell(sheet, title, bold=True)])
-    sheet.append([xlsx_cell(sheet, text, bold=True) for text in headers()])
-    for row in rows:
-        sheet.append([xlsx_cell(sheet, value) for value in _values(row)])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def _csv_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return value.strftime("%d/%m/%Y %H:%M:%S")
-    if isinstance(value, dt.timedelta):
-        seconds = int(value.total_seconds())
-        return f"{seconds // 3600}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
-    if isinstance(value, float):
-        return f"{value:g}"
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return sheets.xlsx_bytes(headers(), (_values(row) for row in rows), title=_("Results"), caption=title)
 
 
 def results_csv(rows: Iterable[ResultRow]) -> str:
@@ -80,10 +52,4 @@ def results_csv(rows: Iterable[ResultRow]) -> str:
 
     Built whole, not streamed: the admin's language and time zone apply only while
     the view runs."""
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer)
-    writer.writerow(headers())
-    for row in rows:
-        writer.writerow([_csv_text(value) for value in _values(row)])
-    return buffer.getvalue()
+    return sheets.csv_text(headers(), (_values(row) for row in rows))

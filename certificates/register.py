@@ -6,14 +6,13 @@ their diacritics; dates are spreadsheet dates.
 """
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from enrollment.models import Modality
-from lms.sheets import xlsx_cell
+from lms import sheets
 
 from . import selectors
 from .models import Certificate
@@ -42,17 +41,7 @@ def _values(certificate: Certificate, modalities: dict) -> list:
 
 def register_xlsx(certificates: Iterable[Certificate], *, title: str) -> bytes:
     """The register: a title row, a bold header, one certificate per row (constant memory per row)."""
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Certificates"))
-    for column, width in zip("ABCDEFGHIJKLMNOP", (18, 28, 13, 28, 40, 28, 7, 18, 13, 13, 28, 24, 16, 30, 18, 50)):
-        sheet.column_dimensions[column].width = width
     modalities = dict(Modality.choices)
-    sheet.append([xlsx_cell(sheet, title, bold=True)])
-    sheet.append([xlsx_cell(sheet, text, bold=True) for text in _headers()])
-    for certificate in certificates:
-        sheet.append([xlsx_cell(sheet, value) for value in _values(certificate, modalities)])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return sheets.xlsx_bytes(_headers(), (_values(certificate, modalities) for certificate in certificates),
+                             title=_("Certificates"), caption=title,
+                             widths=[18, 28, 13, 28, 40, 28, 7, 18, 13, 13, 28, 24, 16, 30, 18, 50])

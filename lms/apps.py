@@ -6,3 +6,8 @@ class LmsConfig(AppConfig):
     name = "lms"
     verbose_name = _("Platform")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from .admin_export import install
+
+        install()  # Wagtail's own list exports (reports) write through lms.sheets too

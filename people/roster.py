@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
+from lms import sheets
 from lms.sheets import read_rows  # noqa: F401  (the roster import reads through it)
 from lms.text import fold, nfc
 
@@ -91,20 +92,8 @@ def describe_error(error: dict) -> str:
 
 def template_workbook() -> bytes:
     """An XLSX with the header row and one example row, for users to fill in."""
-    import io
-
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Danh sách"
-    sheet.append([header for _label, header, _aliases in COLUMNS.values()])
-    sheet.append(EXAMPLE_ROW)
-    for column in "ABCDEFGHIJ":
-        sheet.column_dimensions[column].width = 22
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return sheets.xlsx_bytes([header for _label, header, _aliases in COLUMNS.values()], [EXAMPLE_ROW],
+                             title="Danh sách", widths=[22] * 10)
 
 
 def column_label(key: str) -> str:

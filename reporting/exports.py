@@ -1,14 +1,14 @@
 """Files of the reports: tables as CSV (streamed), the yearly report as XLSX and PDF.
 
-XLSX is written with openpyxl's write-only mode straight to a file: rows go to
-disk as they are produced, so a list of 50,000 people never sits in memory.
-People are read with ``iterator(chunk_size=...)``. CSV starts with a UTF-8 byte
-order mark so that Excel shows the diacritics. The PDF (reportlab) uses the
+XLSX and CSV are written through ``lms.sheets`` (no cell ever becomes a formula).
+XLSX goes in openpyxl's write-only mode straight to a file: rows go to disk as
+they are produced, so a list of 50,000 people never sits in memory. People are
+read with ``iterator(chunk_size=...)``. CSV starts with a UTF-8 byte order mark
+so that Excel shows the diacritics. The PDF (reportlab) uses the
 Vietnamese-capable font of ``lms.fonts`` and the same charts as the page.
 """
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
@@ -16,6 +16,8 @@ from xml.sax.saxutils import escape
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from lms import sheets
 
 from . import charts
 from .figures import Row, TrendPoint
@@ -102,102 +104,69 @@ def dashboard_tables(board: Dashboard) -> dict[str, tuple[list[str], list[list]]
 
 # --- CSV ------------------------------------------------------------------------------------------
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 def csv_stream(headers: list[str], rows: Iterable[list]) -> Iterator[bytes]:
     """A CSV file as chunks of UTF-8 bytes, starting with the byte order mark Excel needs."""
-    writer = csv.writer(_Echo())
-    yield "\ufeff".encode()
-    yield writer.writerow(headers).encode()
-    buffer = []
-    for row in rows:
-        buffer.append(writer.writerow(["" if value is None else value for value in row]))
-        if len(buffer) >= 500:
-            yield "".join(buffer).encode()
-            buffer = []
-    if buffer:
-        yield "".join(buffer).encode()
+    return sheets.csv_stream(headers, rows)
 
 
 # --- XLSX -------------------------------------------------------------------------------------------
 
-def _workbook():
-    from openpyxl import Workbook
-
-    return Workbook(write_only=True)
-
-
-def _bold_row(sheet, values: list) -> list:
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    cells = []
-    for value in values:
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.font = Font(bold=True)
-        cells.append(cell)
-    return cells
-
-
-def _summary_sheet(book, board: Dashboard, scope_label: str, definitions: list[tuple[str, str]]) -> None:
-    sheet = book.create_sheet(_("Summary")[:31])
-    sheet.column_dimensions["A"].width = 48
-    sheet.column_dimensions["B"].width = 18
+def _summary_sheet(book: sheets.XlsxBook, board: Dashboard, scope_label: str,
+                   definitions: list[tuple[str, str]]) -> None:
+    sheet = book.sheet(_("Summary"))
+    sheet.widths({"A": 48, "B": 18})
     period, node = board.period, board.node
     f, m, t = node.figures, node.marks, period.targets
-    sheet.append(_bold_row(sheet, [_("Report on the plan's training targets")]))
-    sheet.append([_("Period"), f"{period.label} ({period.starts_on:%d/%m/%Y} – {period.ends_on:%d/%m/%Y})"])
-    sheet.append([_("Phase"), period.phase_name])
-    sheet.append([_("Org unit"), scope_label])
-    sheet.append([_("Figures up to"), timezone.localtime(board.now).strftime("%d/%m/%Y %H:%M")])
-    sheet.append([])
-    sheet.append(_bold_row(sheet, [_("Figure"), _("Value"), _("Target"), _("Against the target")]))
-    sheet.append([_("Target population"), f.population])
-    sheet.append([_("Trained"), f.trained])
-    sheet.append([_("Trained (%)"), _share(f.trained_share), _share(t.trained), m.trained.label])
-    sheet.append([_("Training activities"), f.activities])
-    sheet.append([_("Held online"), f.activities_online])
-    sheet.append([_("Held online (%)"), _share(f.online_share), _share(t.online), m.online.label])
-    sheet.append([_("Trained online, of those trained (%)"), _share(f.online_participant_share)])
-    sheet.append([_("Survey respondents"), f.respondents])
-    sheet.append([_("Satisfaction (%)"), _share(f.satisfaction), _share(t.satisfaction), m.satisfaction.label])
+    sheet.row([_("Report on the plan's training targets")], bold=True)
+    sheet.row([_("Period"), f"{period.label} ({period.starts_on:%d/%m/%Y} – {period.ends_on:%d/%m/%Y})"])
+    sheet.row([_("Phase"), period.phase_name])
+    sheet.row([_("Org unit"), scope_label])
+    sheet.row([_("Figures up to"), timezone.localtime(board.now).strftime("%d/%m/%Y %H:%M")])
+    sheet.row([])
+    sheet.row([_("Figure"), _("Value"), _("Target"), _("Against the target")], bold=True)
+    sheet.row([_("Target population"), f.population])
+    sheet.row([_("Trained"), f.trained])
+    sheet.row([_("Trained (%)"), _share(f.trained_share), _share(t.trained), m.trained.label])
+    sheet.row([_("Training activities"), f.activities])
+    sheet.row([_("Held online"), f.activities_online])
+    sheet.row([_("Held online (%)"), _share(f.online_share), _share(t.online), m.online.label])
+    sheet.row([_("Trained online, of those trained (%)"), _share(f.online_participant_share)])
+    sheet.row([_("Survey respondents"), f.respondents])
+    sheet.row([_("Satisfaction (%)"), _share(f.satisfaction), _share(t.satisfaction), m.satisfaction.label])
     for title, rows in ((_("Category"), board.by_category), (_("Area"), board.by_area),
                         (_("Ethnic-minority areas"), board.by_ethnic)):
-        sheet.append([])
-        sheet.append(_bold_row(sheet, breakdown_headers(title)))
+        sheet.row([])
+        sheet.row(breakdown_headers(title), bold=True)
         for row in rows:
-            sheet.append(breakdown_values(row))
-    sheet.append([])
-    sheet.append(_bold_row(sheet, trend_headers()))
+            sheet.row(breakdown_values(row))
+    sheet.row([])
+    sheet.row(trend_headers(), bold=True)
     for point in board.trend:
-        sheet.append(trend_values(point))
-    sheet.append([])
-    sheet.append(_bold_row(sheet, [_("Definitions")]))
+        sheet.row(trend_values(point))
+    sheet.row([])
+    sheet.row([_("Definitions")], bold=True)
     for term, meaning in definitions:
-        sheet.append([term, meaning])
+        sheet.row([term, meaning])
     if period.plan_wording:
-        sheet.append([_("The plan's wording"), period.plan_wording])
+        sheet.row([_("The plan's wording"), period.plan_wording])
 
 
 def write_report_xlsx(path: str, *, board: Dashboard, units: list[Row], trained_people: Iterable[dict],
                       scope_label: str, definitions: list[tuple[str, str]], progress: Progress) -> None:
     """The yearly report: a summary sheet, one row per unit, and the list of people trained."""
-    book = _workbook()
+    book = sheets.XlsxBook()
     _summary_sheet(book, board, scope_label, definitions)
-    sheet = book.create_sheet(_("Org units")[:31])
-    sheet.append(_bold_row(sheet, unit_headers()))
+    sheet = book.sheet(_("Org units"))
+    sheet.row(unit_headers(), bold=True)
     done = 0
     for row in units:
-        sheet.append(unit_values(row, indent=True))
+        sheet.row(unit_values(row, indent=True))
         done += 1
     progress(done)
-    sheet = book.create_sheet(_("People trained")[:31])
-    sheet.append(_bold_row(sheet, people_headers(trained=True)))
+    sheet = book.sheet(_("People trained"))
+    sheet.row(people_headers(trained=True), bold=True)
     for row in trained_people:
-        sheet.append(people_values(row, trained=True))
+        sheet.row(people_values(row, trained=True))
         done += 1
         if done % CHUNK == 0:
             progress(done)
@@ -206,12 +175,12 @@ def write_report_xlsx(path: str, *, board: Dashboard, units: list[Row], trained_
 
 
 def write_people_xlsx(path: str, *, people: Iterable[dict], trained: bool, title: str, progress: Progress) -> None:
-    book = _workbook()
-    sheet = book.create_sheet(title[:31])
-    sheet.append(_bold_row(sheet, people_headers(trained)))
+    book = sheets.XlsxBook()
+    sheet = book.sheet(title)
+    sheet.row(people_headers(trained), bold=True)
     done = 0
     for row in people:
-        sheet.append(people_values(row, trained))
+        sheet.row(people_values(row, trained))
         done += 1
         if done % CHUNK == 0:
             progress(done)

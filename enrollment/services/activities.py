@@ -152,24 +152,16 @@ class SheetResult:
 def attendance_template(session: TrainingSession, *, viewer) -> bytes:
     """A sheet listing the class's learners, ready to mark (diacritics intact); ID codes as
     ``viewer`` may see them (masked for a trainer), which is what the sheet is read back by."""
-    import io
-
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Diem danh"
-    sheet.append([header for _label, header, _spellings in ATTENDANCE_COLUMNS.values()])
     shown_id_code = id_code_reader(viewer)
     enrollments = (session.training_class.enrollments.filter(status__in=CURRENT)
                    .select_related("user__profile__org_unit"))
+    rows = []
     for enrollment in enrollments:
         profile = getattr(enrollment.user, "profile", None)
-        sheet.append([shown_id_code(profile) if profile else enrollment.user.username,
-                      profile.full_name if profile else enrollment.user.get_full_name(), ""])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+        rows.append([shown_id_code(profile) if profile else enrollment.user.username,
+                     profile.full_name if profile else enrollment.user.get_full_name(), ""])
+    return sheets.xlsx_bytes([header for _label, header, _spellings in ATTENDANCE_COLUMNS.values()], rows,
+                             title="Diem danh")
 
 
 def _sheet_members(session: TrainingSession, viewer) -> dict[str, int | None]:

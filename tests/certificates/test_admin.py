@@ -202,3 +202,17 @@ def test_a_person_holding_certificates_is_not_deleted_but_told_why(client, certi
     other = make_user("nguoi-khac")
     client.post(reverse("wagtailusers_users:delete", args=[other.pk]))
     assert not get_user_model().objects.filter(pk=other.pk).exists()
+
+
+def test_the_register_keeps_formula_names_as_text(client, manager, course, province):
+    """Issue 13, finding 7: the register writes through lms.sheets (a name is never a formula)."""
+    from tests.spreadsheets import FORMULA_NAMES, assert_names_visible, xlsx_cells
+
+    for number, name in enumerate(FORMULA_NAMES):
+        user = make_user(f"formula{number}")
+        make_profile(province["hamlet"], name, user=user)
+        services.certificate_issue(enrollment_id=make_completed_enrollment(user, course).pk)
+    response = client.get(reverse("certificates_admin_register"))
+    values = xlsx_cells(response.content)
+    assert_names_visible(values)
+    assert 6 in values or 6.0 in values  # hours stay a number
