@@ -11,7 +11,7 @@ a new one with a new number.
 """
 from __future__ import annotations
 
-import string
+import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -36,9 +36,41 @@ PLACEHOLDERS = {
 }
 
 
+# A template body is filled by plain substitution, never by str.format: a format spec such as
+# {learner_name:>50000000} would have the worker build a string of fifty million spaces
+# (issue 13, finding 14), and {x.attr} or {x[0]} reach into the objects passed in.
+_TOKEN = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
+_DECORATED = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*[:!.\[]")
+
+
+def _fields(text: str):
+    """Yield what stands between each pair of single braces; ValueError on a brace left alone."""
+    for match in _TOKEN.finditer(text):
+        token = match.group(0)
+        if token in ("{{", "}}"):
+            continue
+        if match.group(1) is None:
+            raise ValueError(token)
+        yield match.group(1)
+
+
 def placeholders_used(text: str) -> set[str]:
-    """The ``{name}`` fields of ``text``; ValueError on a malformed brace."""
-    return {field for _literal, field, _spec, _conv in string.Formatter().parse(text) if field is not None}
+    """The ``{...}`` fields of ``text`` as written; ValueError on a brace left alone."""
+    return set(_fields(text))
+
+
+def render_body(text: str, values: dict[str, str]) -> str:
+    """``text`` with each plain ``{name}`` of ``values`` replaced and ``{{``/``}}`` as single braces.
+
+    Anything else between braces (a body saved before format specs were refused) stays as written."""
+    def replace(match: re.Match) -> str:
+        token = match.group(0)
+        if token in ("{{", "}}"):
+            return token[0]
+        name = match.group(1)
+        return str(values[name]) if name in values else token
+
+    return _TOKEN.sub(replace, text)
 
 
 def validate_body(text: str) -> None:
@@ -47,6 +79,13 @@ def validate_body(text: str) -> None:
     except ValueError:
         raise ValidationError(_("Braces must come in pairs, like {learner_name}. Write {{ and }} for a brace."),
                               code="braces") from None
+    decorated = sorted(field for field in used
+                       if (match := _DECORATED.match(field)) and match.group(1) in PLACEHOLDERS)
+    if decorated:
+        raise ValidationError(
+            _("Write each placeholder as its plain name in braces, like {learner_name}, without a format, "
+              "“!” or “.”: %(fields)s cannot be used."),
+            params={"fields": ", ".join("{%s}" % field for field in decorated)}, code="placeholder_format")
     unknown = sorted(used - set(PLACEHOLDERS))
     if unknown:
         raise ValidationError(

@@ -32,7 +32,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph
 
-from .models import DEFAULT_BODY, CertificateTemplate
+from .models import DEFAULT_BODY, CertificateTemplate, render_body
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 REGULAR, BOLD, ITALIC = "CertSerif", "CertSerif-Bold", "CertSerif-Italic"
@@ -84,11 +84,12 @@ def vi_number(value: Decimal | None) -> str:
 
 
 def body_text(template_body: str, facts: Facts) -> str:
-    return template_body.format(
-        learner_name=facts.learner_name, course=facts.course_title, hours=vi_number(facts.hours),
-        completion_date=facts.completed_on.strftime("%d/%m/%Y"), score=vi_number(facts.score),
-        issuing_unit=facts.issuing_unit_name, decision_number=facts.decision_number or "—",
-        class_title=facts.class_title or "—")
+    """The body with its placeholders filled (plain substitution: no format spec is ever evaluated)."""
+    return render_body(template_body, {
+        "learner_name": facts.learner_name, "course": facts.course_title, "hours": vi_number(facts.hours),
+        "completion_date": facts.completed_on.strftime("%d/%m/%Y"), "score": vi_number(facts.score),
+        "issuing_unit": facts.issuing_unit_name, "decision_number": facts.decision_number or "—",
+        "class_title": facts.class_title or "—"})
 
 
 @lru_cache(maxsize=32)
