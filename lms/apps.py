@@ -11,3 +11,6 @@ class LmsConfig(AppConfig):
         from .admin_export import install
 
         install()  # Wagtail's own list exports (reports) write through lms.sheets too
+        from .wagtail_csp import install as install_csp_safe_choosers
+
+        install_csp_safe_choosers()  # Wagtail's chooser widgets without inline scripts

@@ -138,8 +138,7 @@ def units_chart(rows: list[Row], target: Decimal | None, width: int = 720) -> Ch
 def to_svg(chart: Chart, element_id: str) -> SafeString:
     """Inline SVG with a title and description for assistive technology (all text escaped)."""
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {chart.width} {chart.height}" '
-             f'width="100%" aria-labelledby="{element_id}-t {element_id}-d" class="chart" '
-             f'style="max-width:{chart.width}px">',
+             f'width="{chart.width}" aria-labelledby="{element_id}-t {element_id}-d" class="chart">',
              f'<title id="{element_id}-t">{escape(chart.title)}</title>',
              f'<desc id="{element_id}-d">{escape(chart.description)}</desc>']
     for item in chart.items:

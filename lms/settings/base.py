@@ -90,6 +90,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Content-Security-Policy and Permissions-Policy on every page, API answer and file Django serves
+    "lms.security_headers.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "lms.middleware.PreferredLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -353,6 +355,74 @@ X_FRAME_OPTIONS = "SAMEORIGIN"
 SILENCED_SYSTEM_CHECKS = ["security.W019"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+
+# --- Content-Security-Policy and Permissions-Policy (lms.security_headers) ---
+def _origin(url: str) -> str | None:
+    """``https://host[:port]`` of an absolute URL; None for a path like ``/media/``."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url or "")
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") and parts.netloc else None
+
+
+def _media_origins() -> list[str]:
+    """Where the browser fetches media from besides this site: an absolute MEDIA_URL, the S3 endpoint
+    (and its bucket-as-host form: signed links use either), and CSP_MEDIA_ORIGINS (a CDN or custom domain)."""
+    origins = [_origin(MEDIA_URL)]
+    if MEDIA_STORAGE == "s3":
+        endpoint = env("AWS_S3_ENDPOINT_URL")
+        bucket = STORAGES["default"]["OPTIONS"]["bucket_name"]
+        if endpoint:
+            origins.append(_origin(endpoint))
+            scheme, _, host = endpoint.partition("://")
+            if not host.split(":")[0].replace(".", "").isdigit() and not host.startswith(("localhost", "[")):
+                origins.append(_origin(f"{scheme}://{bucket}.{host}"))
+        else:  # AWS itself: the bucket is the host, with or without the region
+            region = env("AWS_S3_REGION_NAME")
+            origins.append(f"https://{bucket}.s3.amazonaws.com")
+            if region:
+                origins.append(f"https://{bucket}.s3.{region}.amazonaws.com")
+    origins += [_origin(item) or item for item in env_list("CSP_MEDIA_ORIGINS")]
+    return list(dict.fromkeys(origin for origin in origins if origin))
+
+
+CSP_MEDIA_ORIGINS = _media_origins()
+_static = [origin for origin in [_origin(STATIC_URL)] if origin]
+# Closed network, no CDN: every script and style sheet comes from this site; no inline script, no
+# eval, anywhere (the public site, the Wagtail admin, /api/docs/). Inline scripts of Wagtail's admin
+# are replaced by lms/static/lms/admin-init.js (lms/templates/wagtailadmin/, lms.wagtail_csp).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", *_static],
+        "style-src": ["'self'", *_static],
+        "font-src": ["'self'", *_static],
+        # data: for QR codes and Wagtail's icons, blob: for an image previewed before it is uploaded
+        "img-src": ["'self'", "data:", "blob:", *_static, *CSP_MEDIA_ORIGINS],
+        # hls.js feeds the <video> from a MediaSource (blob:) and parses segments in a blob: worker
+        "media-src": ["'self'", "blob:", *CSP_MEDIA_ORIGINS],
+        "worker-src": ["'self'", "blob:"],
+        # hls.js fetches playlists and segments; tus uploads go to this site
+        "connect-src": ["'self'", *CSP_MEDIA_ORIGINS],
+        "frame-src": ["'self'"],  # the certificate PDF preview, Wagtail's live preview
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'self'"],
+        "form-action": ["'self'"],
+        "report-uri": env_list("CSP_REPORT_URI") or None,
+    },
+}
+# Powerful browser features nobody on the platform needs are switched off for every page and frame;
+# full screen stays for the lecture player.
+PERMISSIONS_POLICY = {
+    "accelerometer": "()", "autoplay": "(self)", "camera": "()", "display-capture": "()",
+    "fullscreen": "(self)", "geolocation": "()", "gyroscope": "()", "magnetometer": "()",
+    "microphone": "()", "midi": "()", "payment": "()", "picture-in-picture": "(self)",
+    "publickey-credentials-get": "()", "screen-wake-lock": "()", "serial": "()", "usb": "()",
+    "xr-spatial-tracking": "()",
+}
+
 
 LOGGING = {
     "version": 1,

@@ -22,6 +22,8 @@ def browser():
             "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
             "--disable-background-networking", "--disable-component-update", "--disable-sync",
         ])
+        new_context = browser.new_context
+        browser.new_context = lambda *args, **kwargs: _watch_csp(new_context(*args, **kwargs))
         yield browser
         browser.close()
 
@@ -35,6 +37,38 @@ def page(browser, live_server):
     page.goto("about:blank")  # stops the page's timers (a playing lecture's heartbeats) and sends its last beacon
     context.close()
     _wait_until_the_server_is_quiet()
+
+
+# The Content-Security-Policy (lms.security_headers) as a guard: every document and frame of every
+# context a test opens reports on the console what the policy blocked, and the test fails on it. An
+# inline <script>, an on*= handler, a javascript: link or a foreign origin added later breaks a test.
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error("CSP violation: " + event.effectiveDirective + " blocked " + (event.blockedURI || "inline")
+                + " at " + event.sourceFile + ":" + event.lineNumber + " on " + document.location.href);
+});
+"""
+_csp_violations: list[str] = []
+
+
+def _collect_csp_violation(message) -> None:
+    if message.type == "error" and (message.text.startswith("CSP violation")
+                                     or "Content Security Policy" in message.text):
+        _csp_violations.append(message.text)
+
+
+def _watch_csp(context):
+    context.add_init_script(REPORT_CSP_VIOLATIONS)
+    context.on("page", lambda page: page.on("console", _collect_csp_violation))
+    return context
+
+
+@pytest.fixture(autouse=True)
+def no_csp_violations():
+    _csp_violations.clear()
+    yield
+    found, _csp_violations[:] = list(_csp_violations), []
+    assert not found, "The Content-Security-Policy blocked something:\n" + "\n".join(found)
 
 
 def _wait_until_the_server_is_quiet(seconds: float = 10.0) -> None:
@@ -54,10 +88,21 @@ def _wait_until_the_server_is_quiet(seconds: float = 10.0) -> None:
             cursor.execute("SELECT pg_sleep(0.1)")
 
 
+def wait_for_js(page, expression: str, timeout: float = 15000) -> None:
+    """Wait until a JavaScript expression is truthy in the page. Playwright's ``wait_for_function`` evals its
+    string in the page, which the Content-Security-Policy refuses (no 'unsafe-eval'); ``evaluate`` runs
+    through the DevTools protocol instead."""
+    deadline = time.monotonic() + timeout / 1000
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout / 1000:.0f} s: {expression}")
+        page.wait_for_timeout(100)
+
+
 def serious_accessibility_violations(page) -> list[str]:
     """Run axe-core in the page; return serious or critical violations as text."""
     assert AXE.exists(), "axe-core is missing: `make test` installs it from npm."
-    page.add_script_tag(path=str(AXE))
+    page.evaluate(AXE.read_text())  # not a <script> tag: the policy refuses inline scripts
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return [f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes)" for v in result["violations"]
             if v["impact"] in ("serious", "critical")]

@@ -11,7 +11,7 @@ from courses.models import CoursePage, LessonPage, ModulePage
 from people.models import Role
 from tests.factories import make_catalog, make_profile, make_ready_video, make_staff, make_unit, make_user
 
-from .conftest import serious_accessibility_violations
+from .conftest import serious_accessibility_violations, wait_for_js
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -61,7 +61,7 @@ def set_slug(page, slug):
     """Clean, ASCII URLs: the author sets the slug on the Promote tab."""
     page.get_by_role("tab", name="Quảng bá").click()
     # Wagtail fills the slug from the title after a short delay: let it, then write ours over it
-    page.wait_for_function("document.querySelector('#id_slug').value !== ''")
+    wait_for_js(page, "document.querySelector('#id_slug').value !== ''")
     page.locator("#id_slug").fill(slug)
     page.wait_for_timeout(500)
     assert page.locator("#id_slug").input_value() == slug
@@ -162,4 +162,4 @@ def test_trainer_builds_and_submits_admin_approves_learner_finds_and_plays(new_p
     assert serious_accessibility_violations(learner) == []
     learner.evaluate("document.querySelector('video').muted = true")
     learner.get_by_role("button", name=f"Phát video: {VIDEO_TITLE}").click()
-    learner.wait_for_function("document.querySelector('video').currentTime > 1.0", timeout=20000)
+    wait_for_js(learner, "document.querySelector('video').currentTime > 1.0", timeout=20000)

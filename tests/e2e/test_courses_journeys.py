@@ -10,7 +10,7 @@ from tests.factories import (
     make_catalog, make_course, make_lesson, make_module, make_ready_video, make_staff, make_unit,
 )
 
-from .conftest import serious_accessibility_violations
+from .conftest import serious_accessibility_violations, wait_for_js
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -86,7 +86,7 @@ def test_visitor_filters_searches_without_diacritics_and_plays_a_lesson(page, cl
     # the video plays in our player
     assert page.locator("[data-video-player]").count() == 1
     page.evaluate("() => { const v = document.querySelector('video'); v.muted = true; return v.play(); }")
-    page.wait_for_function("document.querySelector('video').currentTime > 1.0", timeout=20000)
+    wait_for_js(page, "document.querySelector('video').currentTime > 1.0", timeout=20000)
     assert serious_accessibility_violations(page) == []
 
     lesson_nav.get_by_role("link", name=re.compile("Các nền tảng số")).click()

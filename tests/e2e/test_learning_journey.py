@@ -10,6 +10,8 @@ from media_pipeline import services as media
 from people.demo import DEMO_PASSWORD, seed_people
 from tests.factories import make_catalog, make_category, make_course, make_lesson, make_module, make_question, make_quiz, make_unit
 
+from .conftest import wait_for_js
+
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
@@ -40,9 +42,9 @@ def test_enrol_watch_leave_resume_complete(page, clip_720p, tmp_path):
     page.wait_for_url(re.compile(re.escape(lesson.url) + "$"))
 
     # play half the lecture, pause: the interval goes to the server
-    page.wait_for_function("document.querySelector('[data-video-player]').lmsPlayer !== undefined")
+    wait_for_js(page, "document.querySelector('[data-video-player]').lmsPlayer !== undefined")
     page.evaluate("() => { const v = document.querySelector('video'); v.muted = true; return v.play(); }")
-    page.wait_for_function("document.querySelector('video').currentTime > 1.5", timeout=20000)
+    wait_for_js(page, "document.querySelector('video').currentTime > 1.5", timeout=20000)
     with page.expect_response("**/api/v1/enrollment/heartbeat/") as heartbeat:
         page.evaluate("document.querySelector('video').pause()")
     assert heartbeat.value.ok
@@ -54,13 +56,13 @@ def test_enrol_watch_leave_resume_complete(page, clip_720p, tmp_path):
     page.evaluate("localStorage.clear()")
     assert page.locator("progress").first.get_attribute("value") == "0"
     page.goto(lesson.url)
-    page.wait_for_function(f"document.querySelector('video').currentTime >= {saved - 0.5}", timeout=20000)
+    wait_for_js(page, f"document.querySelector('video').currentTime >= {saved - 0.5}", timeout=20000)
 
     # watch to the end: the lecture is done, the course is not (its quiz is still to pass)
     with page.expect_response("**/api/v1/enrollment/heartbeat/"):
         page.evaluate("() => { const v = document.querySelector('video'); v.muted = true; v.currentTime = 0; "
                       "return v.play(); }")
-        page.wait_for_function("document.querySelector('video').ended", timeout=30000)
+        wait_for_js(page, "document.querySelector('video').ended", timeout=30000)
     page.goto("/learning/")
     assert page.locator("progress").first.get_attribute("value") == "50"
     assert "Đã hoàn thành" not in page.locator("main").inner_text()

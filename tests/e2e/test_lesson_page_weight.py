@@ -9,7 +9,7 @@ import pytest
 from enrollment.services import enroll
 from tests.factories import make_catalog, make_course, make_lesson, make_module, make_ready_video, make_user
 
-from .conftest import log_in, serious_accessibility_violations
+from .conftest import log_in, serious_accessibility_violations, wait_for_js
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -101,7 +101,7 @@ def test_lesson_page_transfers_at_most_200_kb_before_the_video_starts(page, clip
     play.click()
 
     # then the library and the stream arrive and the lecture plays, with the native controls
-    page.wait_for_function("document.querySelector('video').currentTime > 1.0", timeout=20000)
+    wait_for_js(page, "document.querySelector('video').currentTime > 1.0", timeout=20000)
     assert network.requested(r"/static/vendor/hls\.min\.js$")
     assert network.requested(r"\.m4s")
     assert not play.is_visible()
@@ -120,7 +120,7 @@ def test_keyboard_starts_the_lazy_player_and_quality_applies_once_loaded(page, c
     page.locator("[data-video-player]").focus()
     page.keyboard.press("k")
     # then it plays at 360p
-    page.wait_for_function("document.querySelector('video').currentTime > 0.5", timeout=20000)
+    wait_for_js(page, "document.querySelector('video').currentTime > 0.5", timeout=20000)
     assert page.evaluate("document.querySelector('video').videoHeight") == 360
     page.keyboard.press("k")
     assert page.evaluate("document.querySelector('video').paused")

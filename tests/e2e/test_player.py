@@ -4,6 +4,8 @@ import pytest
 from media_pipeline import services
 from media_pipeline.models import Video
 
+from .conftest import wait_for_js
+
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 VTT = "WEBVTT\n\n00:00:00.000 --> 00:00:03.000\nXin chào các học viên\n".encode()
@@ -24,12 +26,12 @@ def test_player_plays_with_quality_speed_and_captions(page, clip_720p, tmp_path)
     assert page.get_by_role("heading", level=1).inner_text() == "Chuyển đổi số"
     # the quality menu fills from the master playlist
     quality = page.get_by_label("Chất lượng")
-    page.wait_for_function("document.querySelectorAll('[data-quality] option').length >= 5")
+    wait_for_js(page, "document.querySelectorAll('[data-quality] option').length >= 5")
     assert quality.locator("option").all_inner_texts() == ["Tự động", "720p", "480p", "360p", "240p"]
     assert page.get_by_label("Phụ đề").locator("option").all_inner_texts() == ["Tắt", "Tiếng Việt"]
     # it plays: currentTime advances
     page.evaluate("() => { const v = document.querySelector('video'); v.muted = true; return v.play(); }")
-    page.wait_for_function("document.querySelector('video').currentTime > 1.0", timeout=20000)
+    wait_for_js(page, "document.querySelector('video').currentTime > 1.0", timeout=20000)
     assert page.evaluate("document.querySelector('video').textTracks.length") == 1
     # speed menu
     page.get_by_label("Tốc độ").select_option("1.5")
