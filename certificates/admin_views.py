@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from enrollment.selectors.activities import classes_visible
+from lms import audit
+from lms.models import AuditAction
 from people.selectors import roles_of
 
 from . import register, selectors, services, tasks
@@ -162,7 +164,10 @@ def download_zip(request):
 
     response = StreamingHttpResponse(stream_zip(members()), content_type="application/zip")
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = content_disposition(f"giấy-chứng-nhận-{stamp}.zip")
+    name = f"giấy-chứng-nhận-{stamp}.zip"
+    response["Content-Disposition"] = content_disposition(name)
+    audit.record(action=AuditAction.CERTIFICATE_EXPORT, request=request, subject=name,
+                 details={"format": "zip", "certificates": len(ids), **filters})
     return response
 
 
@@ -176,6 +181,9 @@ def download_register(request):
     title = _("Register of certificates issued, as of %(when)s") % {"when": now.strftime("%d/%m/%Y %H:%M")}
     response = HttpResponse(register.register_xlsx(certificates.iterator(chunk_size=500), title=title),
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = content_disposition(f"Sổ cấp giấy chứng nhận {now:%Y%m%d-%H%M}.xlsx")
+    name = f"Sổ cấp giấy chứng nhận {now:%Y%m%d-%H%M}.xlsx"
+    response["Content-Disposition"] = content_disposition(name)
     response["Cache-Control"] = "private, no-store"
+    audit.record(action=AuditAction.CERTIFICATE_EXPORT, request=request, subject=name,
+                 details={"format": "xlsx", **filters})
     return response

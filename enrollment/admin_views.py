@@ -15,6 +15,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lms import audit
+from lms.models import AuditAction
 from people.models import Role
 from people.selectors import has_role, managed_paths, scope_queryset
 
@@ -173,7 +175,11 @@ def session_attendance_template(request, pk: int):
     session = _session(request, pk)
     response = HttpResponse(services.attendance_template(session, viewer=request.user),
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f"attachment; filename=\"diem-danh-{session.pk}.xlsx\""
+    name = f"diem-danh-{session.pk}.xlsx"
+    response["Content-Disposition"] = f"attachment; filename=\"{name}\""
+    # the sheet lists the class's learners with their ID codes: an export of personal data
+    audit.record(action=AuditAction.PERSON_EXPORT, request=request, subject=name, subject_id=str(session.pk),
+                 details={"class": session.training_class.title})
     return response
 
 

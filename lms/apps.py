@@ -8,6 +8,7 @@ class LmsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from . import audit  # noqa: F401  (sign-ins and failed sign-ins go into the audit trail)
         from .admin_export import install
 
         install()  # Wagtail's own list exports (reports) write through lms.sheets too

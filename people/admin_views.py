@@ -8,6 +8,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lms import audit
+from lms.models import AuditAction
+
 from . import services, tasks
 from .forms import RosterUploadForm
 from .models import RosterImport
@@ -35,6 +38,8 @@ def roster_index(request):
         except ValidationError as error:
             form.add_error("file", error)
         else:
+            audit.record(action=AuditAction.ROSTER_IMPORT, request=request, subject=job.original_name,
+                         subject_id=str(job.pk), details={"bytes": form.cleaned_data["file"].size})
             return redirect("people_roster_detail", pk=job.pk)
     return render(request, "people/admin/roster_index.html", {
         "form": form, "jobs": _visible_jobs(request.user)[:20],

@@ -9,3 +9,5 @@ class PeopleConfig(AppConfig):
 
     def ready(self) -> None:
         from . import signals  # noqa: F401
+        from . import retention  # noqa: F401  (roster files past EXPORT_RETENTION_DAYS)
+        from . import audit_admin  # noqa: F401  (the audit trail's admin screens)

@@ -1,7 +1,11 @@
 """Keep a user's admin groups in step with their roles, however the role was edited;
-keep the history of a person's unit and flags, however the profile was saved."""
+keep the history of a person's unit and flags, however the profile was saved;
+record every role change in the audit trail, whichever screen or command made it."""
 from django.db.models.signals import post_delete, post_migrate, post_save, pre_save
 from django.dispatch import receiver
+
+from lms import audit
+from lms.models import AuditAction
 
 from .models import Profile, RoleAssignment
 from .services import MEMBERSHIP_FIELDS, membership_state, memberships_record, role_groups_ensure, role_groups_sync
@@ -38,3 +42,23 @@ def record_profile_membership(sender, instance, created, raw=False, **kwargs):
     if raw or created or before is None or before == membership_state(instance):
         return
     memberships_record(changes=[(instance.pk, before)])
+
+
+def _audit_role_change(assignment: RoleAssignment, change: str) -> None:
+    user, unit = assignment.user, assignment.org_unit
+    audit.record(
+        action=AuditAction.ROLE_CHANGE, subject=audit.actor_name(user) or user.get_username(),
+        subject_id=str(user.pk), unit_path=unit.path,
+        details={"change": change, "role": assignment.role, "org_unit": unit.code, "username": user.get_username()},
+    )
+
+
+@receiver(post_save, sender=RoleAssignment, dispatch_uid="people_audit_role_saved")
+def audit_role_saved(sender, instance, created, raw=False, **kwargs):
+    if not raw:
+        _audit_role_change(instance, "granted" if created else "changed")
+
+
+@receiver(post_delete, sender=RoleAssignment, dispatch_uid="people_audit_role_deleted")
+def audit_role_deleted(sender, instance, **kwargs):
+    _audit_role_change(instance, "revoked")

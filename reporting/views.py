@@ -19,6 +19,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lms import audit
+from lms.models import AuditAction
+
 from . import charts, exports, services
 from .definitions import definitions
 from .models import ExportJob
@@ -138,6 +141,8 @@ def table_csv(request, table: str):
     name = f"{exports.file_stamp(period, unit or '')}-{table}.csv"
     response = StreamingHttpResponse(exports.csv_stream(headers, values), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f"attachment; filename=\"{name}\"; filename*=UTF-8''{quote(name)}"
+    audit.record(action=AuditAction.REPORT_EXPORT, request=request, subject=name,
+                 details={"format": "csv", "table": table, "period": period.key, "unit": unit or ""})
     return response
 
 
@@ -182,4 +187,8 @@ def export_download(request, pk: int):
     job = _job(request, pk)
     if job.status != ExportJob.Status.DONE or not job.file:
         raise Http404(_("This export is not ready."))
-    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.file.name.rsplit("/", 1)[-1])
+    name = job.file.name.rsplit("/", 1)[-1]
+    audit.record(action=AuditAction.REPORT_EXPORT, request=request, subject=name, subject_id=str(job.pk),
+                 unit_path=job.org_unit.path if job.org_unit else "",
+                 details={"kind": job.kind, "period": job.period, "unit": job.org_unit.code if job.org_unit else ""})
+    return FileResponse(job.file.open("rb"), as_attachment=True, filename=name)

@@ -92,6 +92,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Content-Security-Policy and Permissions-Policy on every page, API answer and file Django serves
     "lms.security_headers.SecurityHeadersMiddleware",
+    # The request's audit events, written in one insert once the response is ready (lms.audit).
+    "lms.audit.AuditMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "lms.middleware.PreferredLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -200,6 +202,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "enrollment-send-due-reminders": {"task": "enrollment.tasks.send_due_reminders", "schedule": 3600.0},
     # Ended rate-limit windows (counted in the database on the embedded shape) are deleted.
     "lms-purge-rate-limit-counters": {"task": "lms.tasks.purge_rate_limit_counters", "schedule": 3600.0},
+    # Audit events past AUDIT_RETENTION_DAYS, rosters and exports past EXPORT_RETENTION_DAYS (daily).
+    "lms-purge-expired-data": {"task": "lms.tasks.purge_expired_data", "schedule": 24 * 3600.0},
 }
 
 # --- auth -----------------------------------------------------------------
@@ -236,6 +240,11 @@ OTP_TOTP_ISSUER = WAGTAIL_SITE_NAME
 CLAIM_ATTEMPTS_PER_HOUR = env_int("CLAIM_ATTEMPTS_PER_HOUR", 10)
 # Contest entries accepted per client address per hour (flood protection).
 CONTEST_ENTRIES_PER_IP_PER_HOUR = env_int("CONTEST_ENTRIES_PER_IP_PER_HOUR", 30)
+
+# --- audit trail and retention (Decree 13/2023 on personal data) -----------
+# Audit events are kept this many days; uploaded rosters and generated export files this many.
+AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 730)
+EXPORT_RETENTION_DAYS = env_int("EXPORT_RETENTION_DAYS", 30)
 
 # --- certificates ---------------------------------------------------------
 # Ed25519 key that signs exported Open Badges 3.0 credentials; generated on first use when
