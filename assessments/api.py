@@ -6,15 +6,16 @@ reaches only their own attempts.
 """
 from __future__ import annotations
 
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from . import selectors, services
-from .exceptions import AssessmentError, QuizAccessDenied, ReviewNotAllowed
+from . import richtext, selectors, services
+from .services.attempts import MAX_POSITION, MAX_SEQUENCE
+from .exceptions import AssessmentError, NoSuchAttempt, NoSuchQuiz, QuizAccessDenied, ReviewNotAllowed
 from .models import Attempt, Quiz
 
 
@@ -52,13 +53,21 @@ class QuizSerializer(serializers.ModelSerializer):
         return ResultSerializer(result).data if result else None
 
 
+class RichTextField(serializers.CharField):
+    """Stored rich text as sanitised HTML (``richtext.render``): links and images expanded, nothing
+    outside the allow-list (an imported stem may hold anything)."""
+
+    def to_representation(self, value) -> str:
+        return str(richtext.render(value))
+
+
 class OptionSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
+    id = serializers.CharField(help_text="The option's name in this attempt (opaque; not the option's id).")
     text = serializers.CharField()
 
 
 class ChoiceSerializer(serializers.Serializer):
-    key = serializers.CharField()
+    key = serializers.CharField(help_text="The choice's name in this attempt (opaque).")
     text = serializers.CharField()
 
 
@@ -67,7 +76,7 @@ class QuestionSerializer(serializers.Serializer):
 
     position = serializers.IntegerField()
     type = serializers.CharField()
-    stem = serializers.CharField()
+    stem = RichTextField()
     mark = serializers.CharField()
     options = OptionSerializer(many=True)
     choices = ChoiceSerializer(many=True)
@@ -96,11 +105,12 @@ class AttemptSerializer(serializers.ModelSerializer):
 
 
 class AnswerInputSerializer(serializers.Serializer):
-    position = serializers.IntegerField(min_value=0)
-    response = serializers.JSONField(allow_null=True, help_text="Option id; list of ids; text; number; "
-                                                                 "{prompt id: choice key}; ordered ids.")
-    sequence = serializers.IntegerField(min_value=1, help_text="The client's counter for this question; "
-                                                               "must grow with each save.")
+    position = serializers.IntegerField(min_value=0, max_value=MAX_POSITION)
+    response = serializers.JSONField(allow_null=True, help_text="Option name (the `id` shown); list of names; "
+                                                                 "text; number; {prompt name: choice key}; "
+                                                                 "names in order.")
+    sequence = serializers.IntegerField(min_value=1, max_value=MAX_SEQUENCE,
+                                        help_text="The client's counter for this question; must grow with each save.")
 
 
 class AnswerSavedSerializer(serializers.Serializer):
@@ -110,13 +120,13 @@ class AnswerSavedSerializer(serializers.Serializer):
 
 
 class AdvanceInputSerializer(serializers.Serializer):
-    position = serializers.IntegerField(min_value=0)
+    position = serializers.IntegerField(min_value=0, max_value=MAX_POSITION)
 
 
 class ReviewItemSerializer(serializers.Serializer):
     position = serializers.IntegerField()
     type = serializers.CharField()
-    stem = serializers.CharField()
+    stem = RichTextField()
     mark = serializers.CharField()
     your_answer = serializers.ListField(child=serializers.CharField(), required=False)
     awarded = serializers.CharField(required=False, allow_null=True)
@@ -124,7 +134,14 @@ class ReviewItemSerializer(serializers.Serializer):
     partly_correct = serializers.BooleanField(required=False)
     correct_answer = serializers.ListField(child=serializers.CharField(), required=False)
     feedback = serializers.ListField(child=serializers.CharField(), required=False)
-    general_feedback = serializers.CharField(required=False)
+    general_feedback = RichTextField(required=False)
+
+
+def as_id(value) -> int | None:
+    """A database id from a URL, or None: letters, signs and numbers beyond 64 bits are no id (a 404,
+    not a server error on the database's integer conversion)."""
+    text = str(value)
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None
 
 
 def error_response(error: AssessmentError) -> Response:
@@ -143,6 +160,11 @@ class QuizViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "now": timezone.now()}
+
+    def get_object(self):
+        if as_id(self.kwargs.get(self.lookup_url_kwarg or self.lookup_field)) is None:
+            raise NotFound(NoSuchQuiz().message)
+        return super().get_object()
 
     @extend_schema(responses={200: QuizSerializer, 403: ErrorSerializer})
     def retrieve(self, request, *args, **kwargs):
@@ -175,9 +197,23 @@ class AttemptViewSet(viewsets.GenericViewSet):
             return Attempt.objects.none()
         return Attempt.objects.filter(user=self.request.user).select_related("quiz").order_by("pk")
 
+    def _own(self, pk) -> Attempt:
+        """The caller's attempt ``pk``; NoSuchAttempt (404) for another's, a missing one or an id that
+        is not one (letters, beyond 64 bits)."""
+        attempt_id = as_id(pk)
+        attempt = self.get_queryset().filter(pk=attempt_id).first() if attempt_id is not None else None
+        if attempt is None:
+            raise NoSuchAttempt()
+        return attempt
+
+    def handle_exception(self, exc):
+        if isinstance(exc, NoSuchAttempt):
+            return error_response(exc)
+        return super().handle_exception(exc)
+
     def _current(self, pk) -> Attempt:
         """The attempt with the server's clock applied (closed if its time and grace ran out)."""
-        attempt = get_object_or_404(self.get_queryset(), pk=pk)
+        attempt = self._own(pk)
         if attempt.is_live:
             attempt = services.attempt_close_if_expired(attempt_id=attempt.pk)
         return attempt
@@ -201,7 +237,7 @@ class AttemptViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def answers(self, request, pk=None):
         """Autosave one answer."""
-        attempt = get_object_or_404(self.get_queryset(), pk=pk)
+        attempt = self._own(pk)
         data = AnswerInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
@@ -216,7 +252,7 @@ class AttemptViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def advance(self, request, pk=None):
         """Sequential navigation: go to the next question (no way back)."""
-        attempt = get_object_or_404(self.get_queryset(), pk=pk)
+        attempt = self._own(pk)
         data = AdvanceInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
@@ -229,7 +265,7 @@ class AttemptViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def finish(self, request, pk=None):
         """Submit the attempt for grading. A second finish gets 409 and changes nothing."""
-        attempt = get_object_or_404(self.get_queryset(), pk=pk)
+        attempt = self._own(pk)
         try:
             attempt = services.attempt_finish(attempt_id=attempt.pk, user=request.user)
         except AssessmentError as error:

@@ -73,6 +73,24 @@ class InvalidAnswer(AssessmentError):
     default_code = "invalid_answer"
 
 
+class NoSuchQuestion(AssessmentError):
+    status = 404
+    default_message = _("This attempt has no question at that position. Reload the page and answer again.")
+    default_code = "no_such_question"
+
+
+class NoSuchQuiz(AssessmentError):
+    status = 404
+    default_message = _("No such quiz. Open it again from its course.")
+    default_code = "not_found"
+
+
+class NoSuchAttempt(AssessmentError):
+    status = 404
+    default_message = _("No such attempt of yours. Open the quiz again from its page.")
+    default_code = "not_found"
+
+
 class ReviewNotAllowed(AssessmentError):
     status = 403
     default_message = _("The review of this attempt is not available yet.")
@@ -113,3 +131,10 @@ class AlreadyAnswered(AssessmentError):
     status = 409
     default_message = _("You have already answered this survey. Thank you!")
     default_code = "already_answered"
+
+
+class SurveySubjectNotAllowed(AssessmentError):
+    status = 403
+    default_message = _("You can rate only a course or a class you are enrolled in. Open the survey from "
+                        "that course's page.")
+    default_code = "subject_not_allowed"

@@ -11,12 +11,15 @@ method to the scores of several attempts.
 """
 from __future__ import annotations
 
+import hashlib
+import hmac
 import random
 import unicodedata
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any
 
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from lms.text import fold, nfc
@@ -33,6 +36,11 @@ PARTIAL = "partial"
 
 HIGHEST, LAST, FIRST, AVERAGE = "highest", "last", "first", "average"
 MAX_TEXT_ANSWER = 500
+# a typed number: at most 15 digits before the decimal point and 10 after it (no quiz asks more;
+# "1e9999999" would overflow the arithmetic of grading)
+MAX_NUMBER_TEXT = 64
+MAX_INTEGER_DIGITS = 15
+MAX_DECIMAL_PLACES = 10
 
 
 class InvalidResponse(ValueError):
@@ -63,22 +71,41 @@ def text_key(value: str, *, case_sensitive: bool = False, diacritics_sensitive: 
 
 
 def parse_number(value: Any) -> Decimal:
-    """A number typed by a Vietnamese learner: "12,5" and "12.5" are both 12.5."""
+    """A number typed by a Vietnamese learner: "12,5" and "12.5" are both 12.5.
+
+    Bounded: at most MAX_INTEGER_DIGITS digits before the decimal point and MAX_DECIMAL_PLACES
+    after it; anything else (infinity, "1e9999999", a thousand digits) is InvalidResponse, so a
+    saved answer can always be graded.
+    """
     if isinstance(value, bool):
         raise InvalidResponse
-    if isinstance(value, (int, Decimal)):
-        return Decimal(value)
     if isinstance(value, float):
-        return Decimal(str(value))
-    text = str(value).strip().replace(" ", "").replace("\u00a0", "")
-    if text.count(",") == 1 and "." not in text:
-        text = text.replace(",", ".")
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        raise InvalidResponse(_("Enter a number, e.g. 12 or 12,5.")) from None
+        value = str(value)
+    if isinstance(value, int):
+        value = str(value) if abs(value) < 10 ** MAX_NUMBER_TEXT else "inf"
+    if isinstance(value, Decimal):
+        number = value
+    else:
+        text = str(value).strip().replace(" ", "").replace("\u00a0", "")
+        if len(text) > MAX_NUMBER_TEXT:
+            raise InvalidResponse(_("This number is too long."))
+        if text.count(",") == 1 and "." not in text:
+            text = text.replace(",", ".")
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            raise InvalidResponse(_("Enter a number, e.g. 12 or 12,5.")) from None
     if not number.is_finite():
         raise InvalidResponse(_("Enter a number, e.g. 12 or 12,5."))
+    if number.is_zero():
+        return Decimal(0)
+    # adjusted() reads the exponent without arithmetic: no overflow, whatever was typed
+    if number.adjusted() >= MAX_INTEGER_DIGITS:
+        raise InvalidResponse(_("This number is too large: at most %(digits)s digits before the decimal point.")
+                              % {"digits": MAX_INTEGER_DIGITS})
+    if number.adjusted() < -MAX_DECIMAL_PLACES or -number.normalize().as_tuple().exponent > MAX_DECIMAL_PLACES:
+        raise InvalidResponse(_("Too many digits after the decimal point: at most %(places)s.")
+                              % {"places": MAX_DECIMAL_PLACES})
     return number
 
 
@@ -100,35 +127,125 @@ def prompts(spec: dict) -> list[dict]:
 
 
 def display_order(spec: dict, *, shuffle: bool, rng: random.Random) -> dict:
-    """The order options (and matching choices) are shown in, fixed once per attempt.
+    """The order options (and matching choices) are shown in, fixed once per attempt (server side).
 
-    Ordering questions are always shuffled: their stored order is the answer.
+    Ordering questions are always shuffled, their stored order being the answer; with three items
+    or more never into that order (with two, a shuffle is right half the time whatever we do).
+    Matching choices are always shuffled: in stored order they line up with their prompts.
     """
     option_ids = [option["id"] for option in spec["options"]]
     if spec["type"] == MATCHING:
         option_ids = [option["id"] for option in prompts(spec)]
     if shuffle or spec["type"] == ORDERING:
         rng.shuffle(option_ids)
-        if spec["type"] == ORDERING and len(option_ids) > 1 and option_ids == [o["id"] for o in spec["options"]]:
+        if spec["type"] == ORDERING and len(option_ids) > 2 and option_ids == [o["id"] for o in spec["options"]]:
             option_ids.append(option_ids.pop(0))
-    # matching choices are always shuffled: in stored order they line up with their prompts
     choices = [choice["key"] for choice in matching_choices(spec)] if spec["type"] == MATCHING else []
     rng.shuffle(choices)
     return {"options": option_ids, "choices": choices}
 
 
-def present(spec: dict, display: dict) -> dict:
+TOKEN_SALT = "assessments.grading.option-token"
+
+
+class OptionTokens:
+    """The opaque names one attempt (or contest entry) gives its options and matching choices.
+
+    The browser and the API never see option ids: ids ascend in the bank's order (an ordering
+    question's answer) and a matching choice was keyed by the id of the option it matches. A name is
+    an HMAC, keyed by the server's secret, of the attempt's ``scope`` and the option: it says nothing
+    about the option, and another attempt names the same option differently. Options and choices
+    are named apart, so a prompt and the choice it matches never share a name.
+
+    Responses are stored with ids, as before: ``read`` maps a learner's names back (an unknown
+    name, or an id, is refused) and ``show`` maps a saved response forward.
+    """
+
+    def __init__(self, scope: str):
+        self._key = salted_hmac(TOKEN_SALT, scope, algorithm="sha256").digest()
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, OptionTokens) and hmac.compare_digest(self._key, other._key)
+
+    __hash__ = None
+
+    def __repr__(self) -> str:
+        return "<OptionTokens>"
+
+    def _name(self, kind: str, value) -> str:
+        return "t" + hmac.new(self._key, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()[:16]
+
+    def option(self, pk: int) -> str:
+        return self._name("option", pk)
+
+    def choice(self, key: str) -> str:
+        return self._name("choice", key)
+
+    def read(self, spec: dict, raw: Any) -> Any:
+        """A response in the learner's names -> the same response in option ids (then ``clean_response``).
+
+        InvalidResponse for a name this attempt did not show (a guessed id included).
+        """
+        kind = spec["type"]
+        if kind not in (SINGLE, MULTIPLE, MATCHING, ORDERING) or raw is None or raw == "" or raw == [] \
+                or raw == {}:
+            return raw
+        by_name = {self.option(option["id"]): option["id"] for option in spec["options"]}
+
+        def option_id(name) -> int:
+            if not isinstance(name, str) or name not in by_name:
+                raise InvalidResponse
+            return by_name[name]
+
+        if kind == SINGLE:
+            return option_id(raw)
+        if kind == MULTIPLE:
+            return [option_id(name) for name in (raw if isinstance(raw, (list, tuple)) else [raw])]
+        if kind == ORDERING:
+            if not isinstance(raw, (list, tuple)):
+                raise InvalidResponse
+            return [option_id(name) for name in raw]
+        if not isinstance(raw, dict):
+            raise InvalidResponse
+        choices = {self.choice(choice["key"]): choice["key"] for choice in matching_choices(spec)}
+        cleaned = {}
+        for prompt, choice in raw.items():
+            if choice in (None, ""):
+                continue
+            if not isinstance(choice, str) or choice not in choices:
+                raise InvalidResponse
+            cleaned[str(option_id(prompt))] = choices[choice]
+        return cleaned
+
+    def show(self, spec: dict, response: Any) -> Any:
+        """A saved response (option ids) in this attempt's names, to fill the form or the API back."""
+        if response is None:
+            return None
+        kind = spec["type"]
+        if kind == SINGLE:
+            return self.option(response)
+        if kind in (MULTIPLE, ORDERING):
+            return [self.option(pk) for pk in response]
+        if kind == MATCHING:
+            return {self.option(prompt): self.choice(choice) for prompt, choice in response.items()}
+        return response
+
+
+def present(spec: dict, display: dict, tokens: OptionTokens) -> dict:
     """What a learner sees of a question before review: built from an allow-list.
 
-    Never contains correctness, answers or feedback, whatever the spec holds.
+    Never contains correctness, answers, feedback or option ids, whatever the spec holds:
+    options and choices are named by ``tokens``, in the attempt's display order.
     """
     by_id = {option["id"]: option for option in spec["options"]}
     shown = {"type": spec["type"], "stem": spec["stem"], "mark": spec["mark"], "options": [], "choices": []}
     if spec["type"] in (SINGLE, MULTIPLE, ORDERING, MATCHING):
-        shown["options"] = [{"id": pk, "text": by_id[pk]["text"]} for pk in display.get("options", []) if pk in by_id]
+        shown["options"] = [{"id": tokens.option(pk), "text": by_id[pk]["text"]}
+                            for pk in display.get("options", []) if pk in by_id]
     if spec["type"] == MATCHING:
         texts = {choice["key"]: choice["text"] for choice in matching_choices(spec)}
-        shown["choices"] = [{"key": key, "text": texts[key]} for key in display.get("choices", []) if key in texts]
+        shown["choices"] = [{"key": tokens.choice(key), "text": texts[key]}
+                            for key in display.get("choices", []) if key in texts]
     return shown
 
 
@@ -170,8 +287,11 @@ def clean_response(spec: dict, raw: Any) -> Any:
             raise InvalidResponse(_("The answer is too long."))
         return text or None
     if kind == NUMERIC:
-        parse_number(raw)
-        return str(raw).strip()[:64]
+        text = str(raw).strip()
+        if len(text) > MAX_NUMBER_TEXT:
+            raise InvalidResponse(_("This number is too long."))
+        parse_number(text if isinstance(raw, str) else raw)
+        return text
     if kind == MATCHING:
         if not isinstance(raw, dict):
             raise InvalidResponse
@@ -234,11 +354,11 @@ def grade(spec: dict, response: Any) -> Fraction:
     if kind == NUMERIC:
         try:
             value = parse_number(response)
-        except InvalidResponse:
+            answer = Decimal(spec["answer"]["value"])
+            tolerance = abs(Decimal(spec["answer"].get("tolerance") or 0))
+            return Fraction(1 if abs(value - answer) <= tolerance else 0)
+        except (InvalidResponse, ArithmeticError):  # saved before numbers were bounded: graded wrong
             return Fraction(0)
-        answer = Decimal(spec["answer"]["value"])
-        tolerance = abs(Decimal(spec["answer"].get("tolerance") or 0))
-        return Fraction(1 if abs(value - answer) <= tolerance else 0)
     if kind == MATCHING:
         texts = {str(o["id"]): fold(o.get("match") or "") for o in options}
         items = prompts(spec)

@@ -25,6 +25,7 @@ from people.selectors import scope_queryset
 
 from . import grading
 from .hooks import quiz_access_denied
+from .hooks import survey_subjects as hooked_survey_subjects
 from .models import (
     Attempt, Contest, ContestEntry, ContestRound, Question, QuestionCategory, Quiz, ReviewWhen, Survey, SurveyAnswer,
     SurveyItem, SurveyResponse, TiebreakKind,
@@ -82,15 +83,22 @@ def seconds_left(attempt: Attempt, now=None) -> int | None:
     return max(0, int((attempt.deadline - (now or timezone.now())).total_seconds()))
 
 
+def attempt_tokens(attempt: Attempt) -> grading.OptionTokens:
+    """The names this attempt gives its options and matching choices (``grading.OptionTokens``)."""
+    return grading.OptionTokens(f"attempt:{attempt.pk}")
+
+
 def attempt_questions(attempt: Attempt) -> list[dict]:
     """Each question as the learner may see it during the attempt, with their saved answer.
 
-    Built by ``grading.present`` from an allow-list: no correctness, no feedback.
+    Built by ``grading.present`` from an allow-list: no correctness, no feedback, and options
+    named by the attempt's tokens (the saved answer too), never by their ids.
     """
+    tokens = attempt_tokens(attempt)
     items = []
     for slot in attempt.questions.order_by("position"):
-        shown = grading.present(slot.spec, slot.display)
-        shown.update(position=slot.position, response=slot.response, sequence=slot.sequence,
+        shown = grading.present(slot.spec, slot.display, tokens)
+        shown.update(position=slot.position, response=tokens.show(slot.spec, slot.response), sequence=slot.sequence,
                      closed=attempt.quiz.sequential and slot.position < attempt.current_position)
         items.append(shown)
     return items
@@ -535,6 +543,14 @@ def has_answered(user, survey: Survey, subject_key: str = "") -> bool:
         return False
     return SurveyResponse.objects.filter(survey=survey, subject_key=subject_key, respondent_hash=respondent_hash(
         survey=survey, user=user, subject_key=subject_key)).exists()
+
+
+def survey_subjects(user) -> dict[str, str]:
+    """What ``user`` may rate in a survey, ``{subject key: label}``: the courses and classes they are
+    enrolled in, as the layers above say (``assessments_survey_subjects`` hook). Empty for anonymous users."""
+    if not getattr(user, "is_authenticated", False):
+        return {}
+    return hooked_survey_subjects(user)
 
 
 def survey_items(survey: Survey) -> list[SurveyItem]:

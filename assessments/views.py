@@ -5,6 +5,8 @@ Views parse the request and call services and selectors; nothing else.
 from __future__ import annotations
 
 import hashlib
+import re
+import secrets
 import threading
 import time
 from collections import OrderedDict
@@ -29,7 +31,7 @@ from people.models import OrgUnit
 from people.selectors import profile_of
 
 from . import grading, selectors, services
-from .exceptions import AssessmentError, QuizAccessDenied, StaleAnswer
+from .exceptions import AlreadyAnswered, AssessmentError, QuizAccessDenied, StaleAnswer, SurveySubjectNotAllowed
 from .forms import EntrantForm, posted_sequence, prepare_for_form, response_from_post
 from .models import Attempt, Contest, ContestEntry, ContestRound, Quiz, Survey
 from .services import contests as contest_services
@@ -132,7 +134,7 @@ def attempt_save(request, pk: int):
             return JsonResponse({"saved": False, "code": "not_live", "detail": _("This attempt is finished."),
                                  "result_url": attempt_result_url(attempt)}, status=409)
         return redirect("assessments:result", pk=attempt.pk)
-    posted = {int(p) for p in request.POST.getlist("positions") if p.isdigit()}
+    posted = {int(p) for p in request.POST.getlist("positions") if p.isascii() and p.isdigit()}
     items = [item for item in selectors.attempt_questions(attempt) if item["position"] in posted]
     errors = _save_posted(request, attempt, items)
     if wants_json:
@@ -208,15 +210,17 @@ def _contest_round(slug: str, number: int) -> tuple[Contest, ContestRound]:
 
 
 def _entry_items(questions: list[dict], data=None) -> list[dict]:
-    """What the entry form shows of the ticket's questions (``ticket_questions``), with the posted answers."""
+    """What the entry form shows of the ticket's questions (``ticket_questions``), with the posted answers
+    (checked, and kept in the entry's option names to fill the form back)."""
     items = []
     for drawn in questions:
-        item = grading.present(drawn["spec"], drawn["display"])
+        spec, tokens = drawn["spec"], drawn["tokens"]
+        item = grading.present(spec, drawn["display"], tokens)
         item.update(position=drawn["position"], response=None, sequence=0, closed=False)
         if data is not None:
             raw = response_from_post(item, data)
             try:
-                item["response"] = grading.clean_response(drawn["spec"], raw)
+                item["response"] = tokens.show(spec, grading.clean_response(spec, tokens.read(spec, raw)))
             except grading.InvalidResponse:
                 item["response"] = None
         items.append(item)
@@ -308,18 +312,35 @@ QUESTION_FIELDS = RenderedFragments(size=20_000)
 BLANK_FORMS = RenderedFragments(size=100)
 
 
+# Stand-ins for an entrant's option names in a shared fieldset: a random stem per process (no question
+# text can spell it) and the option's place in the fieldset
+NAME_SLOT = f"n{secrets.token_hex(8)}"
+NAME_SLOT_RE = re.compile(NAME_SLOT + r"(\d+)_")
+
+
 def _question_fields_html(items: list[dict]) -> list[str]:
     """Each question's fields, rendered once and shared by every entrant who is shown the same thing.
 
     A fieldset depends only on what it shows (the allow-listed item: type, stem, options in their
     order, mark, position; no answer, the form is blank) and the language. Thousands of entrants open
-    the same round: rendering their twenty fieldsets was most of the page's cost.
+    the same round: rendering their twenty fieldsets was most of the page's cost. Each entrant's
+    options carry their own names (``grading.OptionTokens``): the shared fieldset is rendered with
+    stand-ins by place, which are then replaced by this entrant's names (one regular expression).
     """
     language = translation.get_language()
-    return [mark_safe(QUESTION_FIELDS.get(  # noqa: S308 - our own template's output
-        (language, item), lambda item=item: render_to_string(
-            "assessments/_question.html", {"item": item, "prefix": "q", "with_sequence": False})))
-        for item in items]
+    fields = []
+    for item in items:
+        names = [option["id"] for option in item["options"]] + [choice["key"] for choice in item["choices"]]
+        count = len(item["options"])
+        shared = {**item,
+                  "options": [{**option, "id": f"{NAME_SLOT}{index}_"} for index, option in enumerate(item["options"])],
+                  "choices": [{**choice, "key": f"{NAME_SLOT}{count + index}_"}
+                              for index, choice in enumerate(item["choices"])]}
+        html = QUESTION_FIELDS.get((language, shared), lambda shared=shared: render_to_string(
+            "assessments/_question.html", {"item": shared, "prefix": "q", "with_sequence": False}))
+        fields.append(mark_safe(NAME_SLOT_RE.sub(  # noqa: S308 - our own template's output, names are hex
+            lambda match, names=names: names[int(match.group(1))], html)))
+    return fields
 
 
 def _blank_form_html(request, contest_round: ContestRound, form: EntrantForm) -> str | None:
@@ -386,27 +407,40 @@ def round_leaderboard(request, slug: str, number: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def survey_page(request, pk: int):
-    """A satisfaction survey; ``?subject=course:12`` names what is rated (set by the layer that links here)."""
+    """A satisfaction survey about a course or class the person is enrolled in: ``?subject=course:12``
+    (set by the page that links here), or, without one, the person chooses among theirs."""
     survey = get_object_or_404(Survey, pk=pk)
-    subject = (request.GET.get("subject") or request.POST.get("subject") or "")[:100]
+    subjects = selectors.survey_subjects(request.user)
+    subject = (request.GET.get("subject") or request.POST.get("subject") or "").strip()[:100]
     items = selectors.survey_items(survey)
-    context = {"survey": survey, "subject": subject, "scale": SCALE,
+    context = {"survey": survey, "subject": subject, "subject_label": subjects.get(subject, ""), "scale": SCALE,
+               "subjects": subjects if not subject else {},
                "rows": [{"item": item, "value": "", "error": ""} for item in items]}
-    if selectors.has_answered(request.user, survey, subject):
-        return render(request, "assessments/survey_done.html", context)
+    if not subjects or (subject and subject not in subjects):
+        return _survey_refused(request, context, SurveySubjectNotAllowed())
+    if subject and selectors.has_answered(request.user, survey, subject):
+        return _survey_refused(request, context, AlreadyAnswered())
     if not survey.is_active:
         return render(request, "assessments/survey_done.html", {**context, "closed": True})
     if request.method == "POST":
         answers = {item.pk: request.POST.get(f"item{item.pk}", "") for item in items}
+        if not subject:
+            context.update(has_errors=True, subject_error=_("Choose the course or class you are rating."),
+                           rows=[{"item": item, "value": answers[item.pk], "error": ""} for item in items])
+            return render(request, "assessments/survey.html", context, status=400)
         try:
             services.survey_submit(survey=survey, user=request.user, answers=answers, subject_key=subject)
         except AssessmentError as error:
-            messages.info(request, error.message)
-            return render(request, "assessments/survey_done.html", context)
+            return _survey_refused(request, context, error)
         except ValidationError as error:
-            errors = {int(key): value[0] for key, value in error.message_dict.items()}
+            errors = {int(key): value[0] for key, value in error.message_dict.items() if key.isdigit()}
             context.update(has_errors=True, rows=[{"item": item, "value": answers[item.pk],
                                                    "error": errors.get(item.pk, "")} for item in items])
             return render(request, "assessments/survey.html", context, status=400)
         return render(request, "assessments/survey_done.html", {**context, "thanks": True})
     return render(request, "assessments/survey.html", context)
+
+
+def _survey_refused(request, context: dict, error: AssessmentError):
+    return render(request, "assessments/survey_done.html", {**context, "message": error.message},
+                  status=error.status)

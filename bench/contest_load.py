@@ -303,7 +303,7 @@ class Entrant:
             status, headers, _body = await self.timed(
                 "post", port, "POST", enter, body=urlencode(form).encode(), timeout=timeout,
                 headers={"Referer": f"http://127.0.0.1:{port}{enter}", "Origin": f"http://127.0.0.1:{port}"})
-            result.update(ok=status == 302, sent=sent)
+            result.update(ok=status == 302, sent=sent, ticket=form["ticket"])
             if status != 302:
                 result["error"] = f"POST {status}"
                 return result
@@ -373,10 +373,17 @@ async def wait_ready(port: int, workers: int, deadline: float) -> None:
 
 
 def lost_answers(results: list[dict]) -> tuple[int, int]:
-    """(answers sent in accepted entries but not stored as sent, accepted entries missing)."""
-    from assessments.models import ContestEntry
+    """(answers sent in accepted entries but not stored as sent, accepted entries missing).
+
+    The form names options by the entry's tokens and the entry stores option ids: a stored id is
+    compared by its token, computed from the entrant's ticket as the server does."""
+    from django.core import signing
+
+    from assessments.models import ContestEntry, ContestRound
+    from assessments.services import contests
 
     stored = {phone: answers for phone, answers in ContestEntry.objects.values_list("entrant__phone", "answers")}
+    rounds = {}
     lost = missing = 0
     for result in results:
         if not result["ok"]:
@@ -386,7 +393,14 @@ def lost_answers(results: list[dict]) -> tuple[int, int]:
             missing += 1
             lost += len(result["sent"])
             continue
-        saved = {str(answer["position"]): answer["response"] for answer in answers}
+        data = signing.loads(result["ticket"], salt=contests.TICKET_SALT)
+        if data["r"] not in rounds:
+            rounds[data["r"]] = ContestRound.objects.get(pk=data["r"])
+        contest_round = rounds[data["r"]]
+        tokens = contests.ticket_tokens(contest_round=contest_round, data=data)
+        saved = {str(answer["position"]): tokens.option(answer["response"])
+                 if isinstance(answer["response"], int) and not isinstance(answer["response"], bool)
+                 else answer["response"] for answer in answers}
         for position, value in result["sent"].items():
             if str(saved.get(position)).lower() != value.lower():
                 lost += 1

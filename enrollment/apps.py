@@ -9,3 +9,4 @@ class EnrollmentConfig(AppConfig):
 
     def ready(self) -> None:
         from . import receivers  # noqa: F401  (quiz results, claimed profiles, completions)
+        from . import survey_subjects  # noqa: F401  (answers assessments' survey subject hook)

@@ -77,8 +77,13 @@ class SurveyResponse(models.Model):
     class Meta:
         verbose_name = _("survey response")
         verbose_name_plural = _("survey responses")
-        constraints = [models.UniqueConstraint(fields=["survey", "subject_key", "respondent_hash"],
-                                               name="assessments_one_response_per_respondent")]
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "subject_key", "respondent_hash"],
+                                    name="assessments_one_response_per_respondent"),
+            # a named survey also keeps the person: one response each, even if the hash's key changes
+            models.UniqueConstraint(fields=["survey", "subject_key", "user"], condition=Q(user__isnull=False),
+                                    name="assessments_one_named_response"),
+        ]
 
 
 class SurveyAnswer(models.Model):

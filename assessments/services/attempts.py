@@ -11,6 +11,7 @@ on the answers saved so far.
 """
 from __future__ import annotations
 
+import logging
 import random
 from decimal import Decimal
 
@@ -19,16 +20,19 @@ from django.utils import timezone
 
 from .. import grading
 from ..exceptions import (
-    AttemptNotLive, InvalidAnswer, NoAttemptsLeft, QuestionClosed, QuizAccessDenied, QuizEmpty, QuizNotOpen,
-    StaleAnswer, TimeUp,
+    AttemptNotLive, InvalidAnswer, NoAttemptsLeft, NoSuchQuestion, QuestionClosed, QuizAccessDenied, QuizEmpty,
+    QuizNotOpen, StaleAnswer, TimeUp,
 )
 from ..models import Attempt, AttemptQuestion, OverdueHandling, Quiz
-from ..selectors import may_take_quiz
+from ..selectors import attempt_tokens, may_take_quiz
 from ..signals import attempt_finished
 from .bank import draw_questions, question_spec, spec_display
 
+logger = logging.getLogger(__name__)
 State = Attempt.State
 CENT = Decimal("0.01")
+MAX_POSITION = 32767  # AttemptQuestion.position is a small integer
+MAX_SEQUENCE = 2**63 - 1  # AttemptQuestion.sequence is a 64-bit integer
 
 
 def _now(now):
@@ -108,7 +112,10 @@ def answer_save(*, attempt_id: int, position: int, response, sequence: int, user
     """Autosave one answer. ``sequence`` is the client's counter for this question: an answer
     with a sequence not above the saved one is stale and refused, so it never overwrites.
 
-    Raises TimeUp after the deadline plus grace; the caller then closes the attempt.
+    ``response`` names options and matching choices by the attempt's tokens (as
+    ``selectors.attempt_questions`` shows them), never by ids. Raises TimeUp after the deadline
+    plus grace (the caller then closes the attempt), NoSuchQuestion for a position the attempt
+    does not have, InvalidAnswer for an answer that does not fit.
     """
     now = _now(now)
     attempt = _locked(attempt_id, user)
@@ -117,13 +124,18 @@ def answer_save(*, attempt_id: int, position: int, response, sequence: int, user
     limit = attempt.accepts_answers_until()
     if limit is not None and now > limit:
         raise TimeUp()
-    slot = AttemptQuestion.objects.get(attempt=attempt, position=position)
+    slot = AttemptQuestion.objects.filter(attempt=attempt, position=position).first() \
+        if 0 <= position <= MAX_POSITION else None
+    if slot is None:
+        raise NoSuchQuestion()
     if attempt.quiz.sequential and position < attempt.current_position:
         raise QuestionClosed()
+    if sequence > MAX_SEQUENCE:
+        raise InvalidAnswer()
     if sequence <= slot.sequence:
         raise StaleAnswer()
     try:
-        slot.response = grading.clean_response(slot.spec, response)
+        slot.response = grading.clean_response(slot.spec, attempt_tokens(attempt).read(slot.spec, response))
     except grading.InvalidResponse as error:
         raise InvalidAnswer(str(error)) from None
     slot.sequence = sequence
@@ -213,11 +225,18 @@ def attempt_close_if_expired(*, attempt_id: int, now=None) -> Attempt:
 
 
 def attempts_close_expired(*, now=None) -> int:
-    """The sweep: close every live attempt whose time ran out. Returns how many were closed."""
+    """The sweep: close every live attempt whose time ran out. Returns how many were closed.
+
+    Each attempt is closed in its own transaction; one that cannot be (bad data, a bug) is logged
+    and left for the next sweep, and the others are closed all the same.
+    """
     now = _now(now)
     closed = 0
     candidates = Attempt.objects.filter(state__in=Attempt.LIVE_STATES, deadline__lt=now).values_list("pk", flat=True)
     for attempt_id in list(candidates):
-        if not attempt_close_if_expired(attempt_id=attempt_id, now=now).is_live:
-            closed += 1
+        try:
+            if not attempt_close_if_expired(attempt_id=attempt_id, now=now).is_live:
+                closed += 1
+        except Exception:  # noqa: BLE001 - one attempt must not stop the sweep for everyone
+            logger.exception("The sweep could not close attempt %s; the others go on.", attempt_id)
     return closed

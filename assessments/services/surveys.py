@@ -1,4 +1,9 @@
-"""Survey responses: one per respondent, survey and subject; anonymous surveys keep no user."""
+"""Survey responses: one per respondent, survey and subject; anonymous surveys keep no user.
+
+The subject is what is rated: a course or a class the respondent is enrolled in, as the layers
+above offer it (``selectors.survey_subjects``); anything else is refused, so nobody adds answers
+to a unit's satisfaction figure by inventing subjects.
+"""
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
@@ -9,21 +14,27 @@ from django.utils.translation import gettext as _
 from lms.text import nfc
 from people.selectors import profile_of
 
-from ..exceptions import AlreadyAnswered
+from ..exceptions import AlreadyAnswered, SurveySubjectNotAllowed
 from ..models import Survey, SurveyAnswer, SurveyItem, SurveyResponse
 from ..models.surveys import LIKERT_MAX
-from ..selectors import respondent_hash
+from ..selectors import respondent_hash, survey_subjects
 
 MAX_TEXT = 2000
 
 
 def survey_submit(*, survey: Survey, user, answers: dict[int, object], subject_key: str = "",
                   now=None) -> SurveyResponse:
-    """Store ``user``'s answers (item id -> 1..5 or text). Raises ValidationError listing the
-    missing or out-of-range answers, AlreadyAnswered for a second response."""
+    """Store ``user``'s answers (item id -> 1..5 or text) about ``subject_key`` (e.g. ``"course:12"``).
+
+    Raises SurveySubjectNotAllowed when the subject is not a course or class ``user`` is enrolled in
+    (``selectors.survey_subjects``), ValidationError listing the missing or out-of-range answers,
+    AlreadyAnswered for a second response on the same subject.
+    """
     now = now or timezone.now()
     if not survey.is_active:
         raise ValidationError(_("This survey is closed."), code="closed")
+    if subject_key not in survey_subjects(user):
+        raise SurveySubjectNotAllowed()
     items = list(survey.items.order_by("sort_order"))
     rows, errors = [], {}
     for item in items:

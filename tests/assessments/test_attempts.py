@@ -35,7 +35,9 @@ def learner(province):
 
 
 def right_option(slot):
-    return next(o["id"] for o in slot.spec["options"] if o["correct"])
+    """The right option as the learner names it: the attempt's token, not the option's id."""
+    right = next(o["id"] for o in slot.spec["options"] if o["correct"])
+    return selectors.attempt_tokens(slot.attempt).option(right)
 
 
 def slot_of(attempt, qtype):

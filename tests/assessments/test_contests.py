@@ -37,8 +37,8 @@ def right_answers(contest_round, ticket):
     answers = {}
     for item in contest_services.ticket_questions(contest_round=contest_round, data=data):
         spec = item["spec"]
-        if spec["type"] == "single":
-            answers[item["position"]] = next(o["id"] for o in spec["options"] if o["correct"])
+        if spec["type"] == "single":  # named as the entry form names it
+            answers[item["position"]] = item["tokens"].option(next(o["id"] for o in spec["options"] if o["correct"]))
         elif spec["type"] == "true_false":
             answers[item["position"]] = spec["answer"]["value"]
         else:

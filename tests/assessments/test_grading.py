@@ -167,9 +167,51 @@ def test_presentation_never_carries_answers_or_feedback(texts, shuffle, seed):
     spec = choice_spec(grading.MULTIPLE, texts, [True] + [False] * (len(texts) - 1))
     spec["options"][0]["feedback"] = "ĐÚNG-RỒI-FEEDBACK"
     spec["general_feedback"] = "<p>GENERAL-FEEDBACK</p>"
-    shown = grading.present(spec, grading.display_order(spec, shuffle=shuffle, rng=random.Random(seed)))
+    shown = grading.present(spec, grading.display_order(spec, shuffle=shuffle, rng=random.Random(seed)),
+                            grading.OptionTokens(f"attempt:{seed}"))
     assert sorted(o["text"] for o in shown["options"]) == sorted(texts)
     # the option texts themselves may spell "correct"; everything else must not
     flat = repr({**shown, "options": [option["id"] for option in shown["options"]]})
     assert "correct" not in flat and "FEEDBACK" not in repr(shown)
     assert all(set(option) == {"id", "text"} for option in shown["options"])
+
+
+# --- opaque option names (issue 13, finding 3) -----------------------------------------------
+
+
+@given(n=st.integers(2, 6), seed=st.integers(0, 10**6), data=st.data())
+def test_option_names_hide_ids_and_map_back(n, seed, data):
+    import random
+
+    spec = {**matching_spec(n, grading.PARTIAL), "stem": "<p>Ghép luật với năm ban hành</p>", "mark": "1"}
+    tokens = grading.OptionTokens(f"attempt:{seed}")
+    shown = grading.present(spec, grading.display_order(spec, shuffle=True, rng=random.Random(seed)), tokens)
+    ids = {str(option["id"]) for option in spec["options"]}
+    names = [option["id"] for option in shown["options"]] + [choice["key"] for choice in shown["choices"]]
+    # nothing shown is an id, and a prompt never shares its name with the choice it matches
+    assert not ids & set(names) and len(set(names)) == len(names)
+    picks = data.draw(st.lists(st.sampled_from([c["key"] for c in shown["choices"]]), min_size=n, max_size=n))
+    raw = {option["id"]: pick for option, pick in zip(shown["options"], picks)}
+    stored = grading.clean_response(spec, tokens.read(spec, raw))
+    assert tokens.show(spec, stored) == raw
+    # the same answer in ids (what the old pages showed) is refused
+    with pytest.raises(grading.InvalidResponse):
+        tokens.read(spec, {str(100 + i): str(100 + i) for i in range(n)})
+
+
+def test_another_attempt_names_the_same_options_differently():
+    spec = choice_spec(grading.SINGLE, ["a", "b", "c"], [True, False, False])
+    first, second = grading.OptionTokens("attempt:1"), grading.OptionTokens("attempt:2")
+    assert {first.option(o["id"]) for o in spec["options"]}.isdisjoint({second.option(o["id"]) for o in spec["options"]})
+    with pytest.raises(grading.InvalidResponse):
+        second.read(spec, first.option(10))
+
+
+@pytest.mark.parametrize("typed", ["1e9999999", "-1E+999999999", "1e-9999999", "9" * 16, "0," + "1" * 11,
+                                   "1" * 65, "Infinity", "NaN", 10**80, float("inf")])
+def test_absurd_numbers_are_refused_when_saved_and_never_break_grading(typed):
+    """Finding 9: "1e9999999" was saved, then grading raised decimal.Overflow."""
+    spec = {"id": 1, "type": grading.NUMERIC, "options": [], "answer": {"value": "12", "tolerance": "0.5"}}
+    with pytest.raises(grading.InvalidResponse):
+        grading.clean_response(spec, typed)
+    assert grading.grade(spec, str(typed)) == 0  # an answer saved before the bounds existed

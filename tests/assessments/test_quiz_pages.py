@@ -5,6 +5,7 @@ import re
 import pytest
 import time_machine
 
+from assessments import selectors
 from assessments.models import Attempt
 from tests.factories import make_category, make_question, make_quiz, make_user
 
@@ -53,14 +54,15 @@ def test_a_learner_answers_without_javascript_and_gets_the_result(client, learne
     page = client.get(f"/assessments/attempts/{attempt.pk}/")
     assert page.status_code == 200 and "Quốc hội" in page.content.decode()
     slots = {slot.spec["type"]: slot for slot in attempt.questions.all()}
-    right = next(o["id"] for o in slots["single"].spec["options"] if o["correct"])
+    names = selectors.attempt_tokens(attempt)  # the page names options by the attempt's tokens
+    right = names.option(next(o["id"] for o in slots["single"].spec["options"] if o["correct"]))
     match_prompts = [o for o in slots["matching"].spec["options"] if o["text"]]
-    keys = {o["match"]: str(o["id"]) for o in reversed(slots["matching"].spec["options"])}
+    keys = {o["match"]: names.choice(str(o["id"])) for o in reversed(slots["matching"].spec["options"])}
     form = {"positions": [0, 1, 2], "seq0": 1, "seq1": 1, "seq2": 1, "q0": right, "action": "save"}
     for option in match_prompts:
-        form[f"q1-{option['id']}"] = keys[option["match"]]
+        form[f"q1-{names.option(option['id'])}"] = keys[option["match"]]
     for rank, option in enumerate(slots["ordering"].spec["options"], start=1):
-        form[f"q2-{option['id']}"] = rank
+        form[f"q2-{names.option(option['id'])}"] = rank
     # when the learner saves, reloads, and submits
     assert client.post(f"/assessments/attempts/{attempt.pk}/save/", form).status_code == 302
     reloaded = client.get(f"/assessments/attempts/{attempt.pk}/").content.decode()

@@ -4,13 +4,22 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from wagtail import hooks
 
 from assessments import selectors, services
 from assessments.exceptions import AlreadyAnswered
 from assessments.models import SurveyResponse
 from tests.factories import make_profile, make_survey, make_user
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("rated_subjects")]
+
+
+@pytest.fixture
+def rated_subjects():
+    """Everyone may rate course 1, course 2 and class 7 (enrollment's answer is tested in test_survey_subjects)."""
+    subjects = {"course:1": "Khóa 1", "course:2": "Khóa 2", "class:7": "Lớp 7"}
+    with hooks.register_temporarily("assessments_survey_subjects", lambda user: subjects):
+        yield subjects
 
 
 def answer(survey, user, overall, subject="course:1", **extra):
@@ -62,7 +71,7 @@ def test_missing_or_out_of_range_answers_are_refused(province):
     survey = make_survey(province["justice"])
     items = list(survey.items.order_by("sort_order"))
     with pytest.raises(ValidationError) as error:
-        services.survey_submit(survey=survey, user=make_user(), answers={items[0].pk: 7})
+        services.survey_submit(survey=survey, user=make_user(), answers={items[0].pk: 7}, subject_key="course:1")
     assert set(error.value.message_dict) == {str(items[0].pk), str(items[1].pk)}
     assert SurveyResponse.objects.count() == 0
 
@@ -71,11 +80,11 @@ def test_the_survey_page(client, province):
     survey = make_survey(province["justice"])
     client.force_login(make_user())
     items = list(survey.items.order_by("sort_order"))
-    page = client.get(f"/assessments/surveys/{survey.pk}/?subject=session:7")
+    page = client.get(f"/assessments/surveys/{survey.pk}/?subject=class:7")
     assert page.status_code == 200 and "Rất hài lòng" in page.content.decode()
-    missing = client.post(f"/assessments/surveys/{survey.pk}/", {"subject": "session:7", f"item{items[0].pk}": "5"})
+    missing = client.post(f"/assessments/surveys/{survey.pk}/", {"subject": "class:7", f"item{items[0].pk}": "5"})
     assert missing.status_code == 400
-    done = client.post(f"/assessments/surveys/{survey.pk}/", {"subject": "session:7", f"item{items[0].pk}": "5",
+    done = client.post(f"/assessments/surveys/{survey.pk}/", {"subject": "class:7", f"item{items[0].pk}": "5",
                                                               f"item{items[1].pk}": "4"})
     assert done.status_code == 200 and "Cảm ơn" in done.content.decode()
-    assert selectors.satisfaction_rate(subject_keys=["session:7"]).rate == 100
+    assert selectors.satisfaction_rate(subject_keys=["class:7"]).rate == 100
