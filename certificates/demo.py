@@ -8,10 +8,9 @@ import io
 import math
 
 from django.contrib.auth import get_user_model
-from django.core.files.images import ImageFile
+from django.core.files.base import ContentFile
 from PIL import Image as PILImage
 from PIL import ImageDraw, ImageFont
-from wagtail.images import get_image_model
 
 from enrollment.selectors import certificates as completions
 from people.selectors import org_unit_by_code
@@ -58,12 +57,6 @@ def draw_signature() -> bytes:
     return _png(image)
 
 
-def _image(title: str, content: bytes, filename: str):
-    model = get_image_model()
-    existing = model.objects.filter(title=title).first()
-    return existing or model.objects.create(title=title, file=ImageFile(io.BytesIO(content), name=filename))
-
-
 def seed_certificates() -> CertificateTemplate | None:
     """The demo template, and certificates for the demo learner's completions (issued once)."""
     unit = org_unit_by_code("SO-TP")
@@ -74,8 +67,8 @@ def seed_certificates() -> CertificateTemplate | None:
         template = CertificateTemplate.objects.create(
             name=TEMPLATE_NAME, issuing_unit=unit, place="Lâm Sơn", signer_title="Giám đốc",
             signer_name="Trần Văn Minh", decision_number="Quyết định số 125/QĐ-STP ngày 02/01/2026",
-            seal_image=_image("Con dấu (mẫu)", draw_seal(), "con-dau-mau.png"),
-            signature_image=_image("Chữ ký (mẫu)", draw_signature(), "chu-ky-mau.png"))
+            seal=ContentFile(draw_seal(), name="con-dau-mau.png"),
+            signature=ContentFile(draw_signature(), name="chu-ky-mau.png"))
     learner = get_user_model().objects.filter(username=DEMO_LEARNER).first()
     if learner is not None:
         for enrollment_id in completions.completed_enrollment_ids(learner):

@@ -16,6 +16,18 @@ from lms.text import nfc
 from people.selectors import visible_org_units
 
 
+class PrivateFileInput(forms.ClearableFileInput):
+    """A file input that names the current file without linking to it: the file is private (a seal or
+    a signature) and has no public address."""
+
+    template_name = "certificates/widgets/private_file_input.html"
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["file_name"] = str(value).rsplit("/", 1)[-1] if value else ""
+        return context
+
+
 class CertificateTemplateForm(WagtailAdminModelForm):
     def __init__(self, *args, for_user=None, **kwargs):
         super().__init__(*args, for_user=for_user, **kwargs)

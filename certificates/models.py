@@ -12,10 +12,12 @@ a new one with a new number.
 from __future__ import annotations
 
 import re
+import uuid
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import FileExtensionValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.http import HttpResponse
@@ -95,6 +97,18 @@ def validate_body(text: str) -> None:
             code="placeholder")
 
 
+#: Where the signature and seal images go: a folder of MEDIA_ROOT that no server hands out by path
+#: (deploy/nginx.conf keeps /media/certificates/ internal; not in MEDIA_PUBLIC_FOLDERS), under a
+#: random name.
+PRIVATE_MARKS_FOLDER = "certificates/marks"
+MARK_EXTENSIONS = FileExtensionValidator(["png", "jpg", "jpeg"])
+
+
+def private_mark_path(instance, filename: str) -> str:
+    extension = Path(filename).suffix.lower()
+    return f"{PRIVATE_MARKS_FOLDER}/{uuid.uuid4().hex}{extension}"
+
+
 DEFAULT_BODY = ("Đã hoàn thành khóa bồi dưỡng “{course}” ({hours} giờ), "
                 "hoàn thành ngày {completion_date}.")
 
@@ -134,10 +148,15 @@ class CertificateTemplate(PreviewableMixin, models.Model):
     signer_name = models.CharField(_("signer's name"), max_length=120, blank=True)
     signer_title = models.CharField(_("signer's title"), max_length=160, blank=True,
                                     help_text=_("e.g. GIÁM ĐỐC"))
-    signature_image = models.ForeignKey("wagtailimages.Image", verbose_name=_("signature"), null=True, blank=True,
-                                        on_delete=models.SET_NULL, related_name="+")
-    seal_image = models.ForeignKey("wagtailimages.Image", verbose_name=_("seal"), null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    # The signature and the seal are private files (never Wagtail images, whose files anyone may fetch
+    # under /media/original_images/ and which every editor can pick): read by the PDF renderer only.
+    signature = models.ImageField(_("signature"), upload_to=private_mark_path, blank=True,
+                                  validators=[MARK_EXTENSIONS],
+                                  help_text=_("PNG or JPEG, best with a transparent background. "
+                                              "Kept private: printed on certificates only."))
+    seal = models.ImageField(_("seal"), upload_to=private_mark_path, blank=True, validators=[MARK_EXTENSIONS],
+                             help_text=_("PNG or JPEG, best with a transparent background. "
+                                         "Kept private: printed on certificates only."))
     background_image = models.ForeignKey("wagtailimages.Image", verbose_name=_("background"), null=True,
                                          blank=True, on_delete=models.SET_NULL, related_name="+",
                                          help_text=_("Drawn over the whole page, under the text."))

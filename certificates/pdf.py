@@ -108,6 +108,23 @@ def _reader(image) -> ImageReader | None:
     return _image(image.pk, image.file.name) if image is not None else None
 
 
+@lru_cache(maxsize=32)
+def _private_image(name: str) -> ImageReader | None:
+    """A private file of a template (seal, signature), read once per process (its name is random, new
+    on every replacement)."""
+    from django.core.files.storage import default_storage
+
+    try:
+        with default_storage.open(name, "rb") as handle:
+            return ImageReader(io.BytesIO(handle.read()))
+    except (FileNotFoundError, OSError):
+        return None  # a file lost from storage: the certificate without it, not a failed issue
+
+
+def _private_reader(field_file) -> ImageReader | None:
+    return _private_image(field_file.name) if field_file else None
+
+
 def _qr(canvas: Canvas, url: str, x: float, y: float, size: float, border: int = 2) -> None:
     """The QR code as one filled path: a rectangle per run of dark modules in a row.
 
@@ -175,7 +192,7 @@ def _signature_block(canvas: Canvas, template: CertificateTemplate, facts: Facts
     if template.signer_title:
         canvas.setFont(BOLD, 12)
         canvas.drawCentredString(x, y - 18, template.signer_title.upper())
-    seal, signature = _reader(template.seal_image), _reader(template.signature_image)
+    seal, signature = _private_reader(template.seal), _private_reader(template.signature)
     if seal is not None:
         canvas.drawImage(seal, x - 95, y - 112, width=90, height=90, mask="auto", preserveAspectRatio=True)
     if signature is not None:

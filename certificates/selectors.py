@@ -27,7 +27,7 @@ def template_for(enrollment) -> CertificateTemplate | None:
     if enrollment.training_class_id:
         candidates |= Q(training_class_id=enrollment.training_class_id)
     templates = list(CertificateTemplate.objects.filter(candidates).select_related(
-        "issuing_unit", "signature_image", "seal_image", "background_image").order_by("pk"))
+        "issuing_unit", "background_image").order_by("pk"))
 
     def rank(template: CertificateTemplate) -> int:
         if template.training_class_id:

@@ -18,7 +18,7 @@ from wagtail.snippets.models import register_snippet
 from people.permissions import ScopedViewSet
 
 from . import admin_views, selectors, services
-from .forms import CertificateTemplateForm
+from .forms import CertificateTemplateForm, PrivateFileInput
 from .models import PLACEHOLDERS, CertificateTemplate
 
 
@@ -47,7 +47,8 @@ class CertificateTemplateViewSet(ScopedViewSet):
                          FieldPanel("decision_number"), FieldPanel("number_prefix")],
                         heading=pgettext_lazy("certificate template", "Text")),
         MultiFieldPanel([FieldPanel("place"), FieldPanel("signer_title"), FieldPanel("signer_name"),
-                         FieldPanel("signature_image"), FieldPanel("seal_image")],
+                         FieldPanel("signature", widget=PrivateFileInput),
+                         FieldPanel("seal", widget=PrivateFileInput)],
                         heading=gettext_lazy("Signature")),
         MultiFieldPanel([FieldPanel("orientation"), FieldPanel("background_image"),
                          FieldPanel("show_national_motto")], heading=gettext_lazy("Layout")),
