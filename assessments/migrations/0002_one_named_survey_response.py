@@ -8,7 +8,6 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('assessments', '0001_initial'),
-        ('people', '0004_profile_personal_data_encrypted'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
