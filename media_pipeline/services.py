@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -24,7 +25,7 @@ from django.utils import timezone
 
 from . import hls
 from .ladder import AUDIO_PROFILE, Rung, select_ladder
-from .models import Caption, Video, VideoRendition
+from .models import Caption, Upload, Video, VideoRendition
 from .probe import MediaError, ProbeResult, probe
 from .transcode import SPRITE_COLUMNS, SPRITE_ROWS, THUMB_HEIGHT, THUMB_WIDTH, build_command, run, tile_sprites
 
@@ -50,16 +51,38 @@ def _storage_errors() -> tuple[type[BaseException], ...]:
 
 # --- limits ----------------------------------------------------------------------
 
-def upload_check(*, user, size: int) -> None:
-    """Raise MediaError when ``size`` bytes exceed the file limit or the user's quota."""
+def upload_check(*, user, size: int, upload_id=None) -> None:
+    """Raise MediaError when ``size`` bytes exceed the file limit or the user's quota.
+
+    The quota counts the user's videos and the declared length of their open resumable uploads
+    (``upload_id``, the upload being finished, is not counted twice).
+    """
     if size <= 0:
         raise MediaError("empty")
     if size > settings.MEDIA_MAX_UPLOAD_GB * GB:
         raise MediaError("too_large", str(settings.MEDIA_MAX_UPLOAD_GB))
     if user is not None and not user.is_superuser:
-        used = Video.objects.filter(owner=user).aggregate(total=Sum("size_bytes"))["total"] or 0
-        if used + size > settings.MEDIA_USER_QUOTA_GB * GB:
+        if quota_used(user=user, upload_id=upload_id) + size > settings.MEDIA_USER_QUOTA_GB * GB:
             raise MediaError("quota", str(settings.MEDIA_USER_QUOTA_GB))
+
+
+def quota_used(*, user, upload_id=None) -> int:
+    """Bytes counted against ``user``'s quota: their videos plus their open uploads' declared lengths."""
+    videos = Video.objects.filter(owner=user).aggregate(total=Sum("size_bytes"))["total"] or 0
+    open_uploads = Upload.objects.filter(owner=user, video__isnull=True).exclude(pk=upload_id)
+    return videos + (open_uploads.aggregate(total=Sum("length"))["total"] or 0)
+
+
+def upload_open(*, user, filename: str, title: str, length: int) -> Upload:
+    """Open a resumable upload of ``length`` bytes, reserving them against the user's quota.
+
+    The check and the insert run under a lock on the user's row: parallel sessions of one user
+    cannot together pass the quota. Raises MediaError (nothing stored).
+    """
+    with transaction.atomic():
+        get_user_model().objects.select_for_update().only("pk").get(pk=user.pk)
+        upload_check(user=user, size=length)
+        return Upload.objects.create(owner=user, filename=filename, title=title, length=length)
 
 
 def time_limits(duration_s: float) -> tuple[int, int]:
@@ -85,13 +108,14 @@ def _apply_probe(video: Video, result: ProbeResult) -> None:
 
 
 def video_create_from_path(*, path: Path, filename: str, title: str, owner=None, is_public: bool = False,
-                           move: bool = False, enqueue: bool = True) -> Video:
+                           move: bool = False, enqueue: bool = True, upload_id=None) -> Video:
     """Probe a local file, store it as a new Video and (unless ``enqueue`` is False) queue its transcoding.
 
+    ``upload_id``: the resumable upload this file finishes (its reservation is not counted twice).
     Raises MediaError (nothing stored) when the file is not a usable video.
     """
     size = path.stat().st_size
-    upload_check(user=owner, size=size)
+    upload_check(user=owner, size=size, upload_id=upload_id)
     result = probe(path)
     video = Video(title=title or Path(filename).stem, owner=owner, is_public=is_public, size_bytes=size)
     _apply_probe(video, result)
@@ -340,8 +364,6 @@ def scratch_cleanup(max_age_hours: int = 48) -> int:
     """Delete scratch folders and unfinished uploads older than ``max_age_hours``; returns the count."""
     import time
     from datetime import timedelta
-
-    from .models import Upload
 
     removed = 0
     for folder in Path(settings.MEDIA_WORK_DIR).glob("*"):

@@ -4,16 +4,21 @@ Bytes stream from the request to a file under MEDIA_UPLOAD_DIR in 1 MB reads,
 never held in memory. When the last byte arrives the file is probed and
 becomes a Video (moved, not copied); a bad file is refused with a translated
 message in a JSON body, and its bytes are removed.
+
+No database transaction is open while a body streams (on SQLite one held the
+write lock for the whole upload: a parallel login waited 31 s and failed with
+"database is locked"). A PATCH holds a lock on the part file instead, and
+moves the offset afterwards in one short compare-and-set UPDATE.
 """
 from __future__ import annotations
 
 import base64
+import fcntl
 import uuid
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -79,8 +84,11 @@ def create(request):
         return _error(413, error.message, error.code)
     meta = _metadata(request.headers.get("Upload-Metadata", ""))
     filename = Path(meta.get("filename") or "video").name[:200] or "video"
-    upload = Upload.objects.create(owner=request.user, filename=filename, title=meta.get("title", "")[:255],
-                                   length=length)
+    try:
+        upload = services.upload_open(user=request.user, filename=filename, title=meta.get("title", "")[:255],
+                                      length=length)
+    except MediaError as error:  # the quota, counted again under a lock (a parallel session took it)
+        return _error(413, error.message, error.code)
     path = upload_path(upload)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.touch()
@@ -111,37 +119,56 @@ def _patch(request, upload: Upload):
         offset = int(request.headers.get("Upload-Offset", ""))
     except ValueError:
         return _tus_response(400)
-    with transaction.atomic():
-        upload = Upload.objects.select_for_update().get(pk=upload.pk)
-        if offset != upload.offset:
+    if offset != upload.offset:
+        return _tus_response(409, Upload_Offset=upload.offset)
+    if upload.video_id is not None:  # finished already (a repeated last PATCH)
+        return _finished(upload)
+    path = upload_path(upload)
+    try:
+        handle = path.open("r+b")
+    except FileNotFoundError:
+        return _tus_response(404)
+    with handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:  # another PATCH of this upload is still streaming
             return _tus_response(409, Upload_Offset=upload.offset)
-        path = upload_path(upload)
+        handle.seek(offset)
         written = 0
-        with path.open("r+b") as handle:
-            handle.seek(offset)
-            while True:
-                chunk = request.read(min(CHUNK, upload.length - offset - written))
-                if not chunk:
-                    break
-                handle.write(chunk)
-                written += len(chunk)
+        while True:
+            chunk = request.read(min(CHUNK, upload.length - offset - written))
+            if not chunk:
+                break
+            handle.write(chunk)
+            written += len(chunk)
+        handle.flush()
+        # the bytes are on disk; the offset moves in one short statement, and only from where we began
+        moved = Upload.objects.filter(pk=upload.pk, offset=offset, video__isnull=True).update(offset=offset + written)
+        if not moved:
+            upload = Upload.objects.filter(pk=upload.pk).first()
+            return _tus_response(409, Upload_Offset=upload.offset) if upload else _tus_response(404)
         upload.offset = offset + written
-        upload.save(update_fields=["offset"])
-    if not upload.is_complete:
-        return _tus_response(204, Upload_Offset=upload.offset)
-    return _finish(upload)
+        if not upload.is_complete:
+            return _tus_response(204, Upload_Offset=upload.offset)
+        return _finish(upload)  # still under the file lock: a parallel last PATCH cannot finish it twice
 
 
 def _finish(upload: Upload):
     path = upload_path(upload)
     try:
         video = services.video_create_from_path(path=path, filename=upload.filename, title=upload.title,
-                                                owner=upload.owner, move=True)
+                                                owner=upload.owner, move=True, upload_id=upload.pk)
     except MediaError as error:
         path.unlink(missing_ok=True)
         upload.delete()
         return _error(422, error.message, error.code)
     Upload.objects.filter(pk=upload.pk).update(video=video)
+    upload.video = video
+    return _finished(upload)
+
+
+def _finished(upload: Upload):
+    video = upload.video
     response = _tus_response(204, Upload_Offset=upload.offset)
     response["Video-Id"] = video.pk
     response["Video-Url"] = reverse("media_pipeline_admin_detail", args=[video.pk])
