@@ -104,7 +104,9 @@ class Enrollment(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("learner"), on_delete=models.CASCADE,
                              related_name="enrollments")
-    course = models.ForeignKey("courses.CoursePage", verbose_name=_("course"), on_delete=models.CASCADE,
+    # PROTECT: enrolments are the records reporting counts; a course page that has any cannot be
+    # deleted (course_deletion.py says so in the admin instead of a server error).
+    course = models.ForeignKey("courses.CoursePage", verbose_name=_("course"), on_delete=models.PROTECT,
                                related_name="+")
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE)
     source = models.CharField(_("how"), max_length=16, choices=Source.choices, default=Source.SELF)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 
+from . import course_deletion  # noqa: F401  (registers the hooks)
 from . import quiz_access  # noqa: F401  (registers the hook)
 from . import admin_views, selectors
 
