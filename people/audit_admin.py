@@ -25,6 +25,7 @@ from wagtail.permissions import register_permission_policy
 from lms import audit, sheets
 from lms.models import AuditAction, AuditEvent
 
+from .models import Role
 from .selectors import is_department_admin
 
 
@@ -40,7 +41,7 @@ class AuditTrailPermissionPolicy(BasePermissionPolicy):
         if "view" not in actions:
             return User.objects.none()
         return User.objects.filter(
-            Q(is_superuser=True) | Q(role_assignments__role="department_admin"), is_active=True,
+            Q(is_superuser=True) | Q(role_assignments__role=Role.DEPARTMENT_ADMIN), is_active=True,
         ).distinct()
 
 
