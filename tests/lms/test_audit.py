@@ -22,7 +22,7 @@ from openpyxl import load_workbook
 from lms import audit
 from lms.models import AuditAction, AuditEvent
 from people.models import Role, RoleAssignment, RosterImport
-from people.services import role_assign, role_revoke
+from people.services import role_revoke
 from tests.factories import login_verified, make_staff, make_user
 
 pytestmark = pytest.mark.django_db
