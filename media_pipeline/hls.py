@@ -79,8 +79,13 @@ class SubtitleTrack:
     default: bool
 
 
+_NOT_IN_QUOTED_STRING = re.compile(r'[\x00-\x1f\x7f]+')
+
+
 def _quoted(value: str) -> str:
-    return value.replace('"', "'")
+    """``value`` made safe inside an RFC 8216 quoted-string: no CR, LF (nor other control
+    characters) and no double quote, whatever was stored (input is validated too)."""
+    return _NOT_IN_QUOTED_STRING.sub(" ", str(value)).replace('"', "'").strip()
 
 
 def master_playlist(variants: list[MasterVariant], subtitles: list[SubtitleTrack]) -> str:
@@ -89,17 +94,17 @@ def master_playlist(variants: list[MasterVariant], subtitles: list[SubtitleTrack
         lines.append(
             f'#EXT-X-MEDIA:TYPE=SUBTITLES,GROUP-ID="subs",NAME="{_quoted(track.name)}",'
             f'LANGUAGE="{_quoted(track.language)}",DEFAULT={"YES" if track.default else "NO"},'
-            f'AUTOSELECT=YES,FORCED=NO,URI="{track.uri}"')
+            f'AUTOSELECT=YES,FORCED=NO,URI="{_quoted(track.uri)}"')
     for variant in variants:
         attributes = [f"BANDWIDTH={variant.peak_bps}", f"AVERAGE-BANDWIDTH={variant.average_bps}"]
         if variant.height:
             attributes.append(f"RESOLUTION={variant.width}x{variant.height}")
-        attributes.append(f'CODECS="{variant.codecs}"')
+        attributes.append(f'CODECS="{_quoted(variant.codecs)}"')
         if variant.frame_rate:
             attributes.append(f"FRAME-RATE={variant.frame_rate:.3f}")
         if subtitles:
             attributes.append('SUBTITLES="subs"')
-        lines += ["#EXT-X-STREAM-INF:" + ",".join(attributes), variant.uri]
+        lines += ["#EXT-X-STREAM-INF:" + ",".join(attributes), _NOT_IN_QUOTED_STRING.sub("", variant.uri)]
     return "\n".join(lines) + "\n"
 
 

@@ -15,6 +15,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from .validators import validate_hls_quoted_string
+
 
 def original_upload_to(instance: "Video", filename: str) -> str:
     return f"videos/originals/{uuid.uuid4().hex}/{filename}"
@@ -104,9 +106,10 @@ class Caption(models.Model):
     """A WebVTT subtitle track; language as a BCP-47 tag (vi, en, hmn, tay, ...)."""
 
     video = models.ForeignKey(Video, verbose_name=_("video"), on_delete=models.CASCADE, related_name="captions")
-    language = models.CharField(_("language (BCP-47)"), max_length=35,
+    language = models.CharField(_("language (BCP-47)"), max_length=35, validators=[validate_hls_quoted_string],
                                 help_text=_("For example vi, en, or an ethnic-minority language such as hmn or km."))
-    label = models.CharField(_("label"), max_length=64, help_text=_("Shown in the player's captions menu."))
+    label = models.CharField(_("label"), max_length=64, validators=[validate_hls_quoted_string],
+                             help_text=_("Shown in the player's captions menu."))
     file = models.FileField(_("WebVTT file"), upload_to=caption_upload_to, max_length=500)
     is_default = models.BooleanField(_("on by default"), default=False)
 

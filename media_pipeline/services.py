@@ -28,6 +28,7 @@ from .ladder import AUDIO_PROFILE, Rung, select_ladder
 from .models import Caption, Upload, Video, VideoRendition
 from .probe import MediaError, ProbeResult, probe
 from .transcode import SPRITE_COLUMNS, SPRITE_ROWS, THUMB_HEIGHT, THUMB_WIDTH, build_command, run, tile_sprites
+from .validators import validate_hls_quoted_string
 
 logger = logging.getLogger(__name__)
 GB = 1024 ** 3
@@ -384,6 +385,8 @@ def caption_add(*, video: Video, language: str, label: str, content: bytes, is_d
     """Attach a WebVTT caption (replacing one in the same language) and refresh the master playlist."""
     from .captions import validate_vtt
 
+    validate_hls_quoted_string(label)  # before any file is stored
+    validate_hls_quoted_string(language)
     text = validate_vtt(content)
     with transaction.atomic():
         Caption.objects.filter(video=video, language=language).delete()
