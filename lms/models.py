@@ -47,6 +47,7 @@ class AuditAction(models.TextChoices):
     LOGIN_FAILURE = "login.failure", _("Failed sign-in")
     PERSON_VIEW = "person.view", _("Viewed a person's details")
     PERSON_EXPORT = "person.export", _("Exported personal data")
+    PERSON_PROBE = "person.probe", _("Entered the ID code of a person of another unit")
     ROSTER_IMPORT = "roster.import", _("Uploaded a roster")
     REPORT_EXPORT = "report.export", _("Exported a report")
     RESULTS_EXPORT = "results.export", _("Exported results")

@@ -184,10 +184,9 @@ def assignment_sheet_validate(*, by, path: str, name: str, default_due: dt.date 
                        % {"code": id_code, "row": seen[id_code]})
             continue
         seen[id_code] = number
-        if id_code not in known:
-            result.add(number, "id_code", _("No one in the roster has the ID code %(code)s.") % {"code": id_code})
-        elif id_code not in allowed:
-            result.add(number, "id_code", _("%(code)s belongs to a unit you do not manage.") % {"code": id_code})
+        if id_code not in known or id_code not in allowed:
+            # one message for both: the sheet must not tell whether a code exists in another unit
+            result.add(number, "id_code", _("No one in your units has the ID code %(code)s.") % {"code": id_code})
         else:
             result.rows.append((known[id_code], due))
     return result
