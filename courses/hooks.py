@@ -8,7 +8,10 @@ Courses never imports enrollment (layer 4); enrollment registers Wagtail hooks:
 * ``courses_course_actions``: ``fn(request, course) -> str``, HTML shown at the
   top of the course page (enrol button, the learner's progress);
 * ``courses_lesson_scripts``: ``fn(request, lesson) -> str``, HTML (scripts)
-  at the end of a lesson page (heartbeats, resume position).
+  at the end of a lesson page (heartbeats, resume position);
+* ``courses_lesson_access``: ``fn(request, course) -> bool``, whether the
+  (signed-in) user may open the lessons of a restricted course: enrolled, or
+  running a class of it. Any True opens them.
 
 With no function registered, nothing is shown. The HTML comes from registered
 code that renders templates (escaped), never from user input.
@@ -21,6 +24,7 @@ from wagtail import hooks
 LESSON_PROGRESS_HOOK = "courses_lesson_progress"
 COURSE_ACTIONS_HOOK = "courses_course_actions"
 LESSON_SCRIPTS_HOOK = "courses_lesson_scripts"
+LESSON_ACCESS_HOOK = "courses_lesson_access"
 PROGRESS_STATES = ("complete", "in_progress")
 
 
@@ -32,6 +36,11 @@ def lesson_progress(request, course, lesson_ids: list[int]) -> dict[int, str]:
             if state in PROGRESS_STATES and states.get(lesson_id) != "complete":
                 states[lesson_id] = state
     return states
+
+
+def lesson_access_granted(request, course) -> bool:
+    """Whether a registered ``courses_lesson_access`` hook opens ``course``'s lessons to the user."""
+    return any(fn(request, course) for fn in hooks.get_hooks(LESSON_ACCESS_HOOK))
 
 
 def _html(hook_name: str, *args) -> SafeString:

@@ -22,6 +22,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page, PageViewRestriction
 from wagtail.search import index
 
+from lms import converters  # noqa: F401  (registers the <id:...> URL converter)
 from lms.text import fold
 from people.models import Category
 
@@ -275,11 +276,40 @@ class LessonPage(KnownRestrictionsMixin, RoutablePageMixin, Page):
         context.update(lesson_context(lesson=self, request=request))
         return context
 
+    def serve(self, request, *args, **kwargs):
+        """The lesson (and its sub-routes) for those it is open to (selectors.lesson_open_to); others
+        are sent to sign in or to the course page, with a message that says why."""
+        from media_pipeline import playback
+
+        from .selectors import lesson_open_to
+
+        if not lesson_open_to(lesson=self, request=request):
+            return self._refused(request)
+        response = super().serve(request, *args, **kwargs)
+        playback.remember(request, response)
+        return response
+
+    def _refused(self, request):
+        from django.contrib import messages
+        from django.contrib.auth.views import redirect_to_login
+        from django.shortcuts import redirect
+
+        from .selectors import course_of
+
+        if not request.user.is_authenticated:
+            messages.info(request, _("This lesson belongs to a course for its enrolled learners only: "
+                                     "sign in with an account enrolled in it."))
+            return redirect_to_login(request.get_full_path())
+        messages.warning(request, _("The lessons of this course are open to its enrolled learners only. "
+                                    "Ask to enrol on this page, or ask the manager of your unit."))
+        course = course_of(self)
+        return redirect(course.get_url(request) if course is not None else "/")
+
     @path("")
     def lesson(self, request):
         return self.render(request)
 
-    @path("transcript/<int:video_id>/<str:language>/", name="transcript")
+    @path("transcript/<id:video_id>/<str:language>/", name="transcript")
     def transcript(self, request, video_id: int, language: str):
         from .views import lesson_transcript
 

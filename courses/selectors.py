@@ -27,8 +27,9 @@ from lms.text import fold
 from people.models import Category
 
 from . import cache as shared_cache
-from .hooks import lesson_progress
-from .models import CatalogPage, CourseLanguage, CoursePage, LessonPage, Modality, ModulePage, Topic
+from .hooks import lesson_access_granted, lesson_progress
+from .models import (CatalogPage, CourseLanguage, CoursePage, EnrolmentPolicy, LessonPage, Modality, ModulePage,
+                     Topic)
 
 CATALOG_PAGE_SIZE = 12
 
@@ -52,6 +53,8 @@ class OutlineModule:
     url: str
     lessons: list[OutlineLesson] = field(default_factory=list)
 
+
+_BUNDLES_ATTRIBUTE = "_courses_bundles"
 
 # how far below its course a page sits (the page types allow nothing else)
 _LEVELS_BELOW_COURSE = ((CoursePage, 0), (ModulePage, 1), (LessonPage, 2))
@@ -89,7 +92,11 @@ def _outline_rows(course: CoursePage) -> list[tuple]:
 
 def _course_bundle(course_path: str, request=None) -> dict | None:
     """The course at ``course_path`` and its outline rows: shared by every learner, so cached
-    (two queries on a miss, none on a hit; courses.receivers drops it when the course changes)."""
+    (two queries on a miss, none on a hit; courses.receivers drops it when the course changes).
+    Read once per request: the lesson gate and the lesson's context share it."""
+    read = getattr(request, _BUNDLES_ATTRIBUTE, None) if request is not None else None
+    if read is not None and course_path in read:
+        return read[course_path]
     key = shared_cache.outline_key(course_path, shared_cache.generations(request)["site"])
     bundle = cache.get(key)
     if bundle is None:
@@ -98,6 +105,8 @@ def _course_bundle(course_path: str, request=None) -> dict | None:
             return None
         bundle = {"course": course, "rows": _outline_rows(course)}
         cache.set(key, bundle, shared_cache.OUTLINE_TIMEOUT)
+    if request is not None:
+        setattr(request, _BUNDLES_ATTRIBUTE, {**(read or {}), course_path: bundle})
     return bundle
 
 
@@ -174,13 +183,38 @@ def module_context(*, module: ModulePage, request) -> dict:
             "progress": _progress(request, course, outline) if course else {}}
 
 
+def lesson_open_to(*, lesson: LessonPage, request) -> bool:
+    """Whether the viewer of ``request`` may open ``lesson``. Lessons of open courses are open
+    to anyone; those of a restricted course (approval or assignment) to its enrolled learners
+    (asked of enrollment/ through the ``courses_lesson_access`` hook: one query), its owner and
+    trainers, and people who may edit it (editors, department admins). Previews are for editors.
+    The course comes from the cached outline: an open course's lesson costs no query."""
+    if getattr(request, "is_preview", False):
+        return True
+    path = _course_path(lesson)
+    bundle = _course_bundle(path, request) if path else None
+    if bundle is None:
+        return True
+    course = bundle["course"]
+    if course.enrolment_policy == EnrolmentPolicy.OPEN:
+        return True
+    user = request.user
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser or course.owner_id == user.pk or lesson_access_granted(request, course):
+        return True
+    return (course.trainers.filter(pk=user.pk).exists()
+            or lesson.permissions_for_user(user).can_edit())
+
+
 def lesson_body_cache_key(lesson: LessonPage, request) -> str | None:
     """The key under which the lesson's rendered body is shared by its learners; None when it
     is rendered afresh: previews, and pages not published from a revision."""
     if getattr(request, "is_preview", False) or not lesson.live or not lesson.live_revision_id:
         return None
     media = shared_cache.generations(request)["media"]
-    return f"{media}:{lesson.pk}:{lesson.live_revision_id}:{translation.get_language()}"
+    # "g": bodies hold playback grants, not links (media_pipeline.playback); older bodies held links
+    return f"g:{media}:{lesson.pk}:{lesson.live_revision_id}:{translation.get_language()}"
 
 
 def lesson_context(*, lesson: LessonPage, request) -> dict:

@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 
+from lms import converters  # noqa: F401  (registers the <id:...> URL converter)
+
 from . import course_deletion  # noqa: F401  (registers the hooks)
 from . import quiz_access  # noqa: F401  (registers the hook)
 from . import admin_views, selectors
@@ -16,6 +18,11 @@ from . import admin_views, selectors
 @hooks.register("courses_lesson_progress")
 def lesson_progress(request, course, lesson_ids):
     return selectors.lesson_states(request.user, lesson_ids)
+
+
+@hooks.register("courses_lesson_access")
+def lesson_access(request, course) -> bool:
+    return selectors.may_open_lessons(request.user, course)
 
 
 @hooks.register("courses_course_actions")
@@ -45,15 +52,15 @@ def lesson_scripts(request, lesson) -> str:
 def training_urls():
     return [
         path("training/classes/", admin_views.classes_index, name="enrollment_classes_index"),
-        path("training/classes/<int:pk>/", admin_views.class_detail, name="enrollment_class_detail"),
-        path("training/sessions/<int:pk>/attendance/", admin_views.session_attendance,
+        path("training/classes/<id:pk>/", admin_views.class_detail, name="enrollment_class_detail"),
+        path("training/sessions/<id:pk>/attendance/", admin_views.session_attendance,
              name="enrollment_session_attendance"),
-        path("training/sessions/<int:pk>/attendance.xlsx", admin_views.session_attendance_template,
+        path("training/sessions/<id:pk>/attendance.xlsx", admin_views.session_attendance_template,
              name="enrollment_session_attendance_template"),
         path("training/assign/", admin_views.assign_index, name="enrollment_assign_index"),
         path("training/requests/", admin_views.requests_index, name="enrollment_requests_index"),
-        path("training/requests/<int:pk>/", admin_views.request_decide, name="enrollment_request_decide"),
-        path("training/enrolments/<int:pk>/revoke/", admin_views.completion_revoke,
+        path("training/requests/<id:pk>/", admin_views.request_decide, name="enrollment_request_decide"),
+        path("training/enrolments/<id:pk>/revoke/", admin_views.completion_revoke,
              name="enrollment_completion_revoke"),
     ]
 

@@ -58,7 +58,7 @@ def video_detail(request, pk: int):
         "video": video, "form": form, "caption_form": caption_form,
         "failure": describe_failure(video.failure_code, video.failure_detail) if video.failure_code else "",
         "renditions": video.renditions.all(), "captions": video.captions.all(),
-        **{f"player_{key}": value for key, value in selectors.player_context(video).items()},
+        **{f"player_{key}": value for key, value in selectors.player_context(video, request).items()},
     })
 
 

@@ -1,19 +1,15 @@
 """Reads of the media pipeline: which videos a user may manage, and playback URLs.
 
-Playback goes through signed URLs: ``/video/<token>/<file>``. The token names
-the video and expires (MEDIA_SIGNED_URL_MAX_AGE) unless the video is public;
-relative URIs inside the playlists resolve under the same token.
+Playback goes through signed URLs: ``/video/<token>/<file>``, made and checked by
+media_pipeline.playback (public videos: unbound; private ones: bound to the viewer's session
+and short-lived).
 """
 from __future__ import annotations
 
-from django.conf import settings
-from django.core import signing
 from django.db.models import QuerySet
-from django.urls import reverse
 
+from . import playback
 from .models import Video
-
-STREAM_SALT = "media_pipeline.stream"
 
 
 def manageable_videos(user) -> QuerySet[Video]:
@@ -26,40 +22,39 @@ def manageable_videos(user) -> QuerySet[Video]:
     return qs.filter(owner=user)
 
 
-def stream_token(video: Video) -> str:
-    return signing.dumps(video.pk, salt=STREAM_SALT, compress=True)
+def stream_token(video: Video, request=None) -> str:
+    """The token of ``video``'s links for the viewer of ``request`` (playback.token_for)."""
+    return playback.token_for(video, request)
 
 
-def video_for_token(token: str) -> Video | None:
-    """The ready video a token names, or None when the token is bad or expired."""
-    try:
-        video_id = signing.loads(token, salt=STREAM_SALT)
-    except signing.BadSignature:
+def video_for_token(token: str, request) -> Video | None:
+    """The ready video a token names, or None when the token is bad, expired, bound to another
+    browser, or public while the video no longer is."""
+    found = playback.video_id_for(token, request)
+    if found is None:
         return None
+    video_id, public = found
     video = Video.objects.filter(pk=video_id, status=Video.Status.READY).first()
-    if video is None:
+    if video is None or (public and not video.is_public):
         return None
-    if not video.is_public:
-        try:
-            signing.loads(token, salt=STREAM_SALT, max_age=settings.MEDIA_SIGNED_URL_MAX_AGE)
-        except signing.SignatureExpired:
-            return None
     return video
 
 
-def stream_url(video: Video, name: str = "master.m3u8") -> str:
+def stream_url(video: Video, name: str = "master.m3u8", request=None) -> str:
     """A signed URL of one published file of ``video`` (the master playlist by default)."""
-    return reverse("media_pipeline:stream", args=[stream_token(video), name])
+    return playback.stream_url(stream_token(video, request), name)
 
 
-def player_context(video: Video) -> dict:
-    """What the player template needs; empty sources when the video is not ready."""
+def player_context(video: Video, request=None, *, defer: bool = False) -> dict:
+    """What the player template needs; empty sources when the video is not ready. Links to a
+    private video are bound to ``request``, or are grants when ``defer`` (HTML that is cached
+    for every viewer and bound when served: playback.bind_links)."""
     if not video.is_ready:
         return {"video": video, "ready": False}
-    token = stream_token(video)
+    token = playback.token_for(video, request, defer=defer)
 
     def url(name):
-        return reverse("media_pipeline:stream", args=[token, name])
+        return playback.stream_url(token, name)
 
     captions = [{"language": c.language, "label": c.label, "default": c.is_default,
                  "url": url(f"subs/{c.language}.vtt")} for c in video.captions.all()]

@@ -23,7 +23,7 @@ CONTENT_TYPES = {
 @require_GET
 def stream(request, token: str, name: str):
     """One file of a published run, for a valid token; never anything outside the run."""
-    video = selectors.video_for_token(token)
+    video = selectors.video_for_token(token, request)
     clean = posixpath.normpath(name)
     if video is None or clean.startswith(("..", "/")) or clean != name:
         raise Http404
@@ -57,4 +57,4 @@ def watch(request, pk: int):
     video = get_object_or_404(Video, pk=pk)
     if not video.is_public and not selectors.manageable_videos(request.user).filter(pk=pk).exists():
         raise PermissionDenied
-    return render(request, "media_pipeline/watch.html", selectors.player_context(video))
+    return render(request, "media_pipeline/watch.html", selectors.player_context(video, request))

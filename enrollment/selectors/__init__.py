@@ -7,7 +7,9 @@ from wagtail.models import Page
 
 from courses.models import LessonPage, ModulePage
 
-from ..models import Enrollment, LessonProgress, VideoProgress
+from people.selectors import scope_queryset
+
+from ..models import Enrollment, LessonProgress, TrainingClass, VideoProgress
 
 LIVE = (Enrollment.Status.ACTIVE, Enrollment.Status.COMPLETED)
 
@@ -16,6 +18,17 @@ def live_enrollment(user, course) -> Enrollment | None:
     if not getattr(user, "is_authenticated", False):
         return None
     return Enrollment.objects.filter(user=user, course_id=course.pk, status__in=LIVE).first()
+
+
+def may_open_lessons(user, course) -> bool:
+    """Whether ``user`` may open the lessons of a restricted ``course``: a live enrolment (one
+    query), else running a class of it (its trainer, or a manager of the class's unit)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if Enrollment.objects.filter(user=user, course_id=course.pk, status__in=LIVE).exists():
+        return True
+    classes = TrainingClass.objects.filter(course_id=course.pk)
+    return classes.filter(trainer=user).exists() or scope_queryset(classes, user).exists()
 
 
 def current_enrollment(user, course) -> Enrollment | None:

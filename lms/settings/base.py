@@ -322,6 +322,8 @@ MEDIA_WORK_DIR = Path(env("MEDIA_WORK_DIR", str(VAR_DIR / "work")))
 MEDIA_UPLOAD_DIR = Path(env("MEDIA_UPLOAD_DIR", str(VAR_DIR / "uploads")))
 MEDIA_TRANSCODE_SECONDS_PER_SECOND = env_int("MEDIA_TRANSCODE_SECONDS_PER_SECOND", 4)
 MEDIA_SIGNED_URL_MAX_AGE = env_int("MEDIA_SIGNED_URL_MAX_AGE", 6 * 3600)
+# links to private videos are bound to the viewer's session and expire after this (media_pipeline.playback)
+MEDIA_PLAYBACK_MAX_AGE = env_int("MEDIA_PLAYBACK_MAX_AGE", 2 * 3600)
 # Behind nginx: an internal location that serves MEDIA_ROOT (deploy/nginx.conf), e.g. /protected-media/
 MEDIA_X_ACCEL_PREFIX = env("MEDIA_X_ACCEL_PREFIX")
 

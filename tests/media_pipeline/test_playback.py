@@ -4,6 +4,7 @@ import datetime as dt
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.test import RequestFactory
 from django.urls import reverse
 
 from media_pipeline import selectors, services
@@ -24,12 +25,23 @@ def ready_video(clip_copy):
     return services.video_process(video_id=video.pk)
 
 
+def _token_for(client, video) -> str:
+    """The token of ``video`` as a page loaded by ``client`` holds it (a private video's: bound to
+    the client's session, which it logs in first)."""
+    if "sessionid" not in client.cookies:
+        client.force_login(make_user())
+    request = RequestFactory().get("/")
+    request.COOKIES = {name: morsel.value for name, morsel in client.cookies.items()}
+    request.session = client.session
+    return selectors.stream_token(video, request)
+
+
 def test_signed_url_serves_the_run_and_nothing_else(client, ready_video):
-    master = client.get(selectors.stream_url(ready_video))
+    token = _token_for(client, ready_video)
+    master = client.get(f"/video/{token}/master.m3u8")
     assert master.status_code == 200
     assert master["Content-Type"] == "application/vnd.apple.mpegurl"
     assert b"#EXT-X-STREAM-INF" in master.content
-    token = selectors.stream_token(ready_video)
     segment = client.get(f"/video/{token}/v0/seg_00000.m4s")
     assert segment.status_code == 200 and segment["Content-Type"] == "video/iso.segment"
     for bad in ("../../../../etc/passwd", "v0/../../x", "nope.m3u8"):
@@ -38,21 +50,23 @@ def test_signed_url_serves_the_run_and_nothing_else(client, ready_video):
 
 
 def test_private_links_expire_public_ones_do_not(client, ready_video, settings):
-    url = selectors.stream_url(ready_video)
-    later = dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=settings.MEDIA_SIGNED_URL_MAX_AGE + 60)
+    url = f"/video/{_token_for(client, ready_video)}/master.m3u8"
+    later = dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=settings.MEDIA_PLAYBACK_MAX_AGE + 60)
     with time_machine.travel(later):
         assert client.get(url).status_code == 404
         Video.objects.filter(pk=ready_video.pk).update(is_public=True)
-        assert client.get(url).status_code == 200
+        ready_video.refresh_from_db()
+        public = selectors.stream_url(ready_video)  # unbound: any browser, any time
+        assert client.get(public).status_code == 200
 
 
 def test_captions_appear_as_a_subtitle_group_and_srt_is_converted(client, ready_video):
     services.caption_add(video=ready_video, language="vi", label="Tiếng Việt", content=VTT, is_default=True)
     services.caption_add(video=ready_video, language="hmn", label="Tiếng Mông", content=SRT)
-    master = client.get(selectors.stream_url(ready_video)).content.decode()
+    token = _token_for(client, ready_video)
+    master = client.get(f"/video/{token}/master.m3u8").content.decode()
     assert 'TYPE=SUBTITLES,GROUP-ID="subs",NAME="Tiếng Việt",LANGUAGE="vi",DEFAULT=YES' in master
     assert 'LANGUAGE="hmn"' in master and 'SUBTITLES="subs"' in master
-    token = selectors.stream_token(ready_video)
     vtt = b"".join(client.get(f"/video/{token}/subs/hmn.vtt").streaming_content).decode()
     assert vtt.startswith("WEBVTT") and "00:00:00.000 --> 00:00:02.000" in vtt and "Đặng Văn Ước" in vtt
 

@@ -51,6 +51,8 @@ def test_pipeline_on_s3_end_to_end(client, s3_storage, clip_copy, django_capture
     assert f"{video.hls_key}/master.m3u8" in stored and f"{video.hls_key}/v0/seg_00000.m4s" in stored
 
     # playlists come from the app; segments redirect to an expiring signed S3 link that works
+    video.is_public = True  # an unbound link (links to private videos: tests/media_pipeline/test_playback.py)
+    video.save(update_fields=["is_public"])
     master = client.get(selectors.stream_url(video))
     assert master.status_code == 200 and b"#EXT-X-STREAM-INF" in master.content
     token = selectors.stream_token(video)
