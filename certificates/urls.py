@@ -1,13 +1,15 @@
 from django.urls import path
 
+from lms import converters  # noqa: F401  (registers the <id:...> URL converter)
+
 from . import api, views
 
 app_name = "certificates"
 
 urlpatterns = [
     path("certificates/", views.mine, name="mine"),
-    path("certificates/<int:pk>/pdf/", views.download, name="download"),
-    path("certificates/<int:pk>/openbadge.jwt", views.openbadge, name="openbadge"),
+    path("certificates/<id:pk>/pdf/", views.download, name="download"),
+    path("certificates/<id:pk>/openbadge.jwt", views.openbadge, name="openbadge"),
     path("verify/", views.verify_index, name="verify_index"),
     path("verify/issuer.json", views.issuer, name="issuer"),
     path("verify/jwks.json", views.jwks, name="jwks"),

@@ -15,6 +15,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, HelpPanel, MultiFieldPanel, ObjectList
 from wagtail.snippets.models import register_snippet
 
+from lms import converters  # noqa: F401  (registers the <id:...> URL converter)
 from people.permissions import ScopedViewSet
 
 from . import admin_views, selectors, services
@@ -68,10 +69,10 @@ def certificate_admin_urls():
         path("certificates/issue/", admin_views.bulk_issue, name="certificates_admin_bulk"),
         path("certificates/zip/", admin_views.download_zip, name="certificates_admin_zip"),
         path("certificates/register.xlsx", admin_views.download_register, name="certificates_admin_register"),
-        path("certificates/<int:pk>/", admin_views.certificate_detail, name="certificates_admin_detail"),
-        path("certificates/<int:pk>/pdf/", admin_views.certificate_pdf, name="certificates_admin_pdf"),
-        path("certificates/<int:pk>/revoke/", admin_views.certificate_revoke, name="certificates_admin_revoke"),
-        path("certificates/<int:pk>/reissue/", admin_views.certificate_reissue, name="certificates_admin_reissue"),
+        path("certificates/<id:pk>/", admin_views.certificate_detail, name="certificates_admin_detail"),
+        path("certificates/<id:pk>/pdf/", admin_views.certificate_pdf, name="certificates_admin_pdf"),
+        path("certificates/<id:pk>/revoke/", admin_views.certificate_revoke, name="certificates_admin_revoke"),
+        path("certificates/<id:pk>/reissue/", admin_views.certificate_reissue, name="certificates_admin_reissue"),
     ]
 
 

@@ -7,6 +7,7 @@ import django_filters
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import permissions, serializers, viewsets
 
+from lms.converters import ID_REGEX
 from people.models import Category
 
 from .models import CourseLanguage, CoursePage, Modality, Topic
@@ -90,6 +91,8 @@ class CourseOutlineSerializer(CourseSerializer):
 
 class CourseViewSet(viewsets.ReadOnlyModelViewSet):
     """Published courses of the catalog (list, with filters) and a course's outline (detail)."""
+
+    lookup_value_regex = ID_REGEX  # a non-id or an id past the database's range: 404, not 500
 
     permission_classes = [permissions.AllowAny]
     filterset_class = CourseFilter

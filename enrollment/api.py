@@ -5,6 +5,7 @@ import math
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.decorators import api_view
@@ -12,15 +13,21 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
 from courses.models import LessonPage
+from lms.converters import MAX_ID
 
 from . import selectors, services
 from .models import Attendance, TrainingSession
 from .selectors import activities as activity_reads
 
 
+def _id_field(**kwargs) -> serializers.IntegerField:
+    """An id in a request body: a number the database can hold (else 400, not a 500)."""
+    return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)
+
+
 class HeartbeatSerializer(serializers.Serializer):
-    lesson = serializers.IntegerField()
-    video = serializers.IntegerField()
+    lesson = _id_field()
+    video = _id_field()
     start = serializers.FloatField(min_value=0)
     end = serializers.FloatField(min_value=0)
     rate = serializers.FloatField(min_value=0.1, max_value=16, default=1.0)
@@ -41,7 +48,7 @@ def _plain_heartbeat(data) -> dict | None:
         return None
     fields = {"lesson": data.get("lesson"), "video": data.get("video"), "start": data.get("start"),
               "end": data.get("end"), "rate": data.get("rate", 1.0)}
-    if not all(type(fields[name]) is int for name in ("lesson", "video")):
+    if not all(type(fields[name]) is int and 0 < fields[name] <= MAX_ID for name in ("lesson", "video")):
         return None
     for name in ("start", "end", "rate"):
         value = fields[name]
@@ -73,17 +80,23 @@ def heartbeat(request):
                      "position": progress.position})
 
 
+class LessonVisitSerializer(serializers.Serializer):
+    lesson = _id_field()
+
+
 @extend_schema(
-    request=inline_serializer("LessonVisit", {"lesson": serializers.IntegerField()}),
+    request=LessonVisitSerializer,
     responses=inline_serializer("LessonVisitResult", {
         "enrolled": serializers.BooleanField(),
         "positions": serializers.DictField(child=serializers.FloatField())}))
 @api_view(["POST"])
 def visit(request):
     """The learner opened a lesson."""
-    lesson = LessonPage.objects.live().filter(pk=request.data.get("lesson")).first()
+    data = LessonVisitSerializer(data=request.data)
+    data.is_valid(raise_exception=True)
+    lesson = LessonPage.objects.live().filter(pk=data.validated_data["lesson"]).first()
     if lesson is None:
-        return Response({"detail": "lesson"}, status=status.HTTP_400_BAD_REQUEST)
+        return Response({"lesson": [_("There is no such lesson.")]}, status=status.HTTP_400_BAD_REQUEST)
     progress = services.lesson_visit(user=request.user, lesson=lesson)
     return Response({"enrolled": progress is not None,
                      "positions": selectors.video_positions(request.user, lesson.pk)})
@@ -113,7 +126,7 @@ class AttendanceRowSerializer(serializers.Serializer):
 
 
 class AttendanceMarkSerializer(serializers.Serializer):
-    enrollment = serializers.IntegerField()
+    enrollment = _id_field()
     present = serializers.BooleanField()
 
 

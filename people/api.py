@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from rest_framework import serializers, viewsets
 
+from lms.converters import ID_REGEX
+
 from .models import OrgUnit, Profile
 from .selectors import visible_org_units, visible_profiles
 
@@ -23,6 +25,8 @@ class OrgUnitSerializer(serializers.ModelSerializer):
 
 class OrgUnitViewSet(viewsets.ReadOnlyModelViewSet):
     """Org units the caller manages (their subtrees)."""
+
+    lookup_value_regex = ID_REGEX  # a non-id or an id past the database's range: 404, not 500
 
     serializer_class = OrgUnitSerializer
     filterset_fields = ["code", "depth", "is_active"]
@@ -51,6 +55,8 @@ class ProfileSerializer(serializers.ModelSerializer):
 
 class ProfileViewSet(viewsets.ReadOnlyModelViewSet):
     """Profiles in the caller's subtrees (and the caller's own)."""
+
+    lookup_value_regex = ID_REGEX  # a non-id or an id past the database's range: 404, not 500
 
     serializer_class = ProfileSerializer
     filterset_fields = ["category", "area", "ethnic_minority_area", "in_target_population", "is_active"]

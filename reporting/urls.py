@@ -1,5 +1,7 @@
 from django.urls import path
 
+from lms import converters  # noqa: F401  (registers the <id:...> URL converter)
+
 from . import api, views
 
 app_name = "reporting"
@@ -9,9 +11,9 @@ urlpatterns = [
     path("people/", views.untrained, name="untrained"),
     path("csv/<slug:table>/", views.table_csv, name="csv"),
     path("exports/", views.export_create, name="export_create"),
-    path("exports/<int:pk>/", views.export_detail, name="export"),
-    path("exports/<int:pk>/status.json", views.export_status, name="export_status"),
-    path("exports/<int:pk>/download/", views.export_download, name="export_download"),
+    path("exports/<id:pk>/", views.export_detail, name="export"),
+    path("exports/<id:pk>/status.json", views.export_status, name="export_status"),
+    path("exports/<id:pk>/download/", views.export_download, name="export_download"),
 ]
 
 api_urlpatterns = [
