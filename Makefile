@@ -85,6 +85,8 @@ lint: venv-dev
 
 check-deploy: venv
 	DJANGO_SETTINGS_MODULE=lms.settings.production DJANGO_SECRET_KEY=$$(head -c 48 /dev/urandom | base64) \
+		PERSONAL_DATA_KEYS=$$(head -c 32 /dev/urandom | base64 | tr '+/' '-_') \
+		PERSONAL_DATA_INDEX_KEY=$$(head -c 32 /dev/urandom | base64 | tr '+/' '-_') \
 		DJANGO_ALLOWED_HOSTS=lms.example.org $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 clean:

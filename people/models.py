@@ -8,9 +8,12 @@ moving from three levels to two.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node
+
+from .crypto import BlindIndexField, EncryptedCharField, EncryptedDateField
 
 
 class OrgUnit(MP_Node):
@@ -62,7 +65,9 @@ class Profile(models.Model):
     """A person of the province: rostered by the department or self-registered.
 
     A rostered person may have no account yet (``user`` is null) until they
-    claim the profile or accept an invitation.
+    claim the profile or accept an invitation. The ID code, date of birth and
+    phone are encrypted at rest; a person is found by ID code through
+    ``id_code_index`` (see people.crypto).
     """
 
     user = models.OneToOneField(
@@ -70,13 +75,14 @@ class Profile(models.Model):
         on_delete=models.SET_NULL, related_name="profile",
     )
     full_name = models.CharField(_("full name"), max_length=255)
-    id_code = models.CharField(
-        _("ID code"), max_length=32, unique=True,
+    id_code = EncryptedCharField(
+        _("ID code"), max_length=32, index_field="id_code_index",
         help_text=_("Personal identification number, unique in the province."),
     )
-    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    id_code_index = BlindIndexField(_("ID code index"), source="id_code", unique=True)
+    date_of_birth = EncryptedDateField(_("date of birth"), null=True, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
-    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    phone = EncryptedCharField(_("phone"), max_length=32, blank=True)
     org_unit = models.ForeignKey(
         OrgUnit, verbose_name=_("org unit"), on_delete=models.PROTECT, related_name="profiles",
     )
@@ -99,7 +105,25 @@ class Profile(models.Model):
         indexes = [models.Index(fields=["org_unit", "category"])]
 
     def __str__(self) -> str:
-        return f"{self.full_name} ({self.id_code})"
+        # never the ID code: lists built from str() (bulk actions, choosers) are shown to many roles
+        return f"{self.full_name} — {self.org_unit.name}" if self.org_unit_id else self.full_name
+
+    def validate_unique(self, exclude=None):
+        """The ID code is unique through its blind index, which no form edits: check the code here so
+        a duplicate is a form error on the ID code field, not an IntegrityError."""
+        errors = {}
+        try:
+            super().validate_unique(exclude)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        if self.id_code and "id_code" not in (exclude or ()):
+            others = Profile.objects.filter(id_code=self.id_code)
+            if self.pk:
+                others = others.exclude(pk=self.pk)
+            if others.exists():
+                errors.setdefault("id_code", []).append(self.unique_error_message(Profile, ["id_code"]))
+        if errors:
+            raise ValidationError(errors)
 
 
 class Role(models.TextChoices):

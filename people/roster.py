@@ -20,6 +20,7 @@ from lms import sheets
 from lms.sheets import read_rows  # noqa: F401  (the roster import reads through it)
 from lms.text import fold, nfc
 
+from .crypto import blind_index
 from .models import Area, Category
 
 # field key -> (column label shown in errors, header written in templates, accepted spellings folded)
@@ -121,6 +122,7 @@ class RosterRow:
     in_target_population: bool = True
     email: str = ""
     phone: str = ""
+    id_code_index: str = ""  # the blind index of id_code (people.crypto): how the row finds its person
 
 
 @dataclass
@@ -172,8 +174,8 @@ def validate_roster(rows: Iterator[tuple[int, list]], *, unit_paths: dict[str, s
     """Check every row; never stops at the first error.
 
     ``unit_paths`` maps org unit code -> tree path; ``allowed_paths`` are the
-    subtrees the uploader manages (None: all); ``existing_paths`` maps the ID
-    codes already in the database to their current unit's path.
+    subtrees the uploader manages (None: all); ``existing_paths`` maps the blind
+    index of each ID code already in the database to its person's current unit's path.
     """
     result = ValidationResult()
     try:
@@ -206,6 +208,7 @@ def validate_roster(rows: Iterator[tuple[int, list]], *, unit_paths: dict[str, s
             if not texts[key]:
                 result.add(number, key, "required")
         id_code = texts["id_code"].upper().replace(" ", "")
+        digest = blind_index(id_code) if id_code else ""
         if len(id_code) > 32:
             result.add(number, "id_code", "too_long", limit=32)
         elif id_code:
@@ -213,7 +216,7 @@ def validate_roster(rows: Iterator[tuple[int, list]], *, unit_paths: dict[str, s
                 result.add(number, "id_code", "duplicate_id", value=id_code, other_row=seen[id_code])
             else:
                 seen[id_code] = number
-            if id_code in existing_paths and not allowed(existing_paths[id_code]):
+            if digest in existing_paths and not allowed(existing_paths[digest]):
                 result.add(number, "id_code", "person_out_of_scope", value=id_code)
         if len(texts["full_name"]) > 255:
             result.add(number, "full_name", "too_long", limit=255)
@@ -259,7 +262,7 @@ def validate_roster(rows: Iterator[tuple[int, list]], *, unit_paths: dict[str, s
             result.rows.append(RosterRow(
                 row=number, id_code=id_code, full_name=texts["full_name"], org_unit_code=unit_code,
                 category=category, date_of_birth=date_of_birth, area=area, email=email.lower(),
-                phone=texts.get("phone", "")[:32], **flags,
+                phone=texts.get("phone", "")[:32], id_code_index=digest, **flags,
             ))
         if on_progress and result.total_rows % 5000 == 0:
             on_progress(result.total_rows)

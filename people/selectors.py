@@ -121,6 +121,20 @@ def profile_of(user) -> Profile | None:
     return Profile.objects.select_related("org_unit").filter(user=user).first()
 
 
+def profile_by_id_code(code: str) -> Profile | None:
+    """The person with this ID code (typed: spaces around and case do not matter), found through the
+    blind index (people.crypto), or None. Not scoped: callers decide who may see the result."""
+    if not (code or "").strip():
+        return None
+    return Profile.objects.select_related("org_unit", "user").filter(id_code=code).first()
+
+
+def id_code_from_stored(value: str | None) -> str:
+    """An ID code as raw SQL over ``population_at`` returns it (``person_code``: the ciphertext),
+    decrypted; "" for none. Reports decrypt only the rows they render."""
+    return Profile._meta.get_field("id_code").decrypt(value) or ""
+
+
 def subtree(unit: OrgUnit) -> QuerySet[OrgUnit]:
     """``unit`` and every unit below it."""
     return OrgUnit.objects.filter(path__startswith=unit.path).order_by("path")
@@ -141,7 +155,9 @@ class Population:
     Both carry the same names: ``person_id``, ``account_id`` (the user, or None),
     ``unit_id``, ``unit_path``, ``category``, ``area``, ``ethnic_minority_area``, and for
     lists ``person_name``, ``person_code``, ``unit_name`` and ``unit_code``, so a caller can
-    group or filter each the same way and add (or union) the two results.
+    group or filter each the same way and add (or union) the two results. ``person_code`` is
+    decrypted by the ORM; raw SQL built from these querysets gets the ciphertext and passes it
+    through ``id_code_from_stored``.
     """
 
     past: QuerySet

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from lms.text import nfc
 
-from . import roster
+from . import crypto, roster
 from .models import OrgUnit, Profile, ProfileMembership, Role, RoleAssignment, RosterImport
 from .selectors import WITHOUT_OWN_ACCOUNT, managed_paths, visible_profiles
 
@@ -180,9 +180,10 @@ def roster_import_run(*, import_id: int) -> RosterImport:
 
     allowed = managed_paths(job.uploaded_by) if job.uploaded_by_id else None
     unit_paths = dict(OrgUnit.objects.values_list("code", "path"))
+    # keyed by the blind index: the ID codes themselves are encrypted and need not be decrypted here
     existing = {
-        row["id_code"]: row for row in Profile.objects.values(
-            "id", "id_code", "org_unit__path", "is_active",
+        row["id_code_index"]: row for row in Profile.objects.values(
+            "id", "id_code_index", "org_unit__path", "is_active",
             *[f if f != "org_unit" else "org_unit_id" for f in UPDATABLE_FIELDS]
         )
     }
@@ -190,7 +191,7 @@ def roster_import_run(*, import_id: int) -> RosterImport:
         result = roster.validate_roster(
             roster.read_rows(job.file.path, job.original_name),
             unit_paths=unit_paths, allowed_paths=allowed,
-            existing_paths={code: row["org_unit__path"] for code, row in existing.items()},
+            existing_paths={digest: row["org_unit__path"] for digest, row in existing.items()},
             on_progress=lambda n: _progress(import_id, total_rows=n),
         )
     except (zipfile.BadZipFile, KeyError, ValueError, UnicodeDecodeError, OSError) as exc:
@@ -214,7 +215,7 @@ def roster_import_run(*, import_id: int) -> RosterImport:
                 "area": row.area, "ethnic_minority_area": row.ethnic_minority_area,
                 "in_target_population": row.in_target_population,
             }
-            before = existing.get(row.id_code)
+            before = existing.get(row.id_code_index)
             if before is None:
                 created += 1
             elif all(before[key] == value for key, value in values.items()):
@@ -226,7 +227,7 @@ def roster_import_run(*, import_id: int) -> RosterImport:
             to_write.append(Profile(id_code=row.id_code, is_active=True, **values))
         with transaction.atomic():
             Profile.objects.bulk_create(
-                to_write, update_conflicts=True, unique_fields=["id_code"],
+                to_write, update_conflicts=True, unique_fields=["id_code_index"],
                 update_fields=UPDATABLE_FIELDS + ["is_active", "updated_at"],
             )
             memberships_record(changes=moved)  # the upsert sends no signals
@@ -299,7 +300,9 @@ def profile_claim(*, id_code: str, date_of_birth, password: str, email: str = ""
     used to find out who is on the roster.
     """
     profile = (Profile.objects.select_for_update()
-               .filter(id_code=id_code.strip().upper(), date_of_birth=date_of_birth, is_active=True).first())
+               .filter(id_code=id_code.strip().upper(), is_active=True).first())
+    if profile is not None and profile.date_of_birth != date_of_birth:
+        profile = None  # encrypted at rest: the date is compared after decryption
     if profile is None:
         raise AccountError(_("No roster entry matches this ID code and date of birth. "
                              "Check both, or ask your unit's manager."), code="no_match")
@@ -443,3 +446,39 @@ def memberships_record(*, changes: list[tuple[int, dict]], at=None) -> int:
                                       **membership_state(before)))
     ProfileMembership.objects.bulk_create(rows)
     return len(rows)
+
+
+# --- personal data keys ----------------------------------------------------------
+
+PERSONAL_FIELDS = ("id_code", "date_of_birth", "phone")
+
+
+def personal_data_rotate(*, batch_size: int = 1000) -> tuple[int, int]:
+    """Re-encrypt every profile's ID code, date of birth and phone with the newest key of
+    PERSONAL_DATA_KEYS and recompute its blind index under PERSONAL_DATA_INDEX_KEY; returns
+    (profiles rewritten, profiles read).
+
+    Idempotent and batched: a profile already under the newest key with a current index is left
+    alone, and each batch commits on its own, so a stopped run is finished by running it again.
+    """
+    newest = crypto.keyring().newest_id
+    as_stored = {f"stored_{name}": crypto.stored(name) for name in PERSONAL_FIELDS}
+    last = rewritten = read = 0
+    while True:
+        with transaction.atomic():
+            batch = list(Profile.objects.select_for_update().filter(pk__gt=last).order_by("pk")
+                         .annotate(**as_stored)[:batch_size])
+            if not batch:
+                return rewritten, read
+            stale = []
+            for profile in batch:
+                index = crypto.blind_index(profile.id_code)
+                keys = {crypto.key_id_of(getattr(profile, name)) for name in as_stored} - {None}
+                if keys - {newest} or profile.id_code_index != index:
+                    profile.id_code_index = index
+                    stale.append(profile)
+            # every encrypted field is written again, so it is encrypted with the newest key
+            Profile.objects.bulk_update(stale, [*PERSONAL_FIELDS, "id_code_index"], batch_size=250)
+        rewritten += len(stale)
+        read += len(batch)
+        last = batch[-1].pk

@@ -41,8 +41,9 @@ def seed_reporting(now: dt.datetime | None = None) -> int:
     tz = timezone.get_current_timezone()
     year_start = dt.datetime(timezone.localtime(now).year, 1, 1, tzinfo=tz)
     span = max(int((now - year_start).total_seconds()), 3600)
-    people = list(Profile.objects.filter(in_target_population=True, user__isnull=True,
-                                         org_unit__path__startswith=units["TINH-LS"].path).order_by("id_code"))
+    people = sorted(Profile.objects.filter(in_target_population=True, user__isnull=True,
+                                           org_unit__path__startswith=units["TINH-LS"].path),
+                    key=lambda profile: profile.id_code)  # encrypted at rest: the database cannot sort by it
     completed = 0
     for number, profile in enumerate(people):
         if number % 5 == 4:

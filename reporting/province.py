@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from assessments.models import Survey, SurveyAnswer, SurveyItem, SurveyResponse
@@ -85,9 +85,12 @@ def _write(model, objects: list, *, with_ids: bool = False) -> None:
         fields = [f for f in model._meta.concrete_fields if with_ids or not f.primary_key]
         columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
 
-        # psycopg adapts plain values itself; only fields that need Django's preparation get it
-        prepared = {f.attname for f in fields if f.get_internal_type() in ("JSONField", "UUIDField")}
-        stamped = [f for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
+        # psycopg adapts plain values itself; only fields that need Django's preparation get it (and
+        # fields with their own conversion: the encrypted identifiers of people.crypto)
+        prepared = {f.attname for f in fields
+                    if f.get_internal_type() in ("JSONField", "UUIDField") or hasattr(f, "from_db_value")}
+        # fields that compute their value on save: timestamps, the ID code's blind index
+        stamped = [f for f in fields if type(f).pre_save is not models.Field.pre_save]
         names = [f.attname for f in fields]
         by_name = {f.attname: f for f in fields}
         with cursor.cursor.copy(f"COPY {connection.ops.quote_name(table)} ({columns}) FROM STDIN") as copy:

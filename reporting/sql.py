@@ -24,7 +24,7 @@ from django.utils.dateparse import parse_datetime
 
 from enrollment.selectors.reporting import training_events
 from people.models import OrgUnit
-from people.selectors import population_at
+from people.selectors import id_code_from_stored, population_at
 
 PEOPLE_COLUMNS = ("person_id", "person_name", "person_code", "unit_id", "unit_name", "unit_code", "unit_path",
                   "category", "area", "ethnic_minority_area", "account_id")
@@ -151,6 +151,7 @@ class PeopleList:
         data["trained_online"] = bool(data["trained_online"])
         data["ethnic_minority_area"] = bool(data["ethnic_minority_area"])
         data["area"] = data["area"] or ""
+        data["person_code"] = id_code_from_stored(data["person_code"])  # encrypted at rest: decrypted per row
         return data
 
     def _select(self) -> str:

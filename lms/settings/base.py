@@ -213,6 +213,8 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # people may type their ID code as the login name (found through its blind index)
+    "people.backends.IdCodeBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -245,6 +247,23 @@ CONTEST_ENTRIES_PER_IP_PER_HOUR = env_int("CONTEST_ENTRIES_PER_IP_PER_HOUR", 30)
 # Audit events are kept this many days; uploaded rosters and generated export files this many.
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 730)
 EXPORT_RETENTION_DAYS = env_int("EXPORT_RETENTION_DAYS", 30)
+
+# --- personal data at rest (people.crypto) ----------------------------------
+def _derived_key(purpose: str) -> str:
+    """A development/test key derived from SECRET_KEY, so that a bare checkout runs (production.py
+    refuses to start on it)."""
+    import base64
+    import hashlib
+
+    return base64.urlsafe_b64encode(hashlib.sha256(f"{purpose}:{SECRET_KEY}".encode()).digest()).decode()
+
+
+# AES-256-GCM keys for ID codes, dates of birth and phones: URL-safe base64 of 32 random bytes,
+# comma-separated, newest first. New values use the first; any listed key decrypts. To rotate: put
+# a new key first, run `manage.py rotate_personal_data_keys`, then remove the old one.
+PERSONAL_DATA_KEYS = env_list("PERSONAL_DATA_KEYS") or [_derived_key("personal-data-key")]
+# HMAC key of the blind index that finds a person by ID code (a different key from the above).
+PERSONAL_DATA_INDEX_KEY = env("PERSONAL_DATA_INDEX_KEY") or _derived_key("personal-data-index-key")
 
 # --- certificates ---------------------------------------------------------
 # Ed25519 key that signs exported Open Badges 3.0 credentials; generated on first use when
