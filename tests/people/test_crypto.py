@@ -1,12 +1,14 @@
 """Personal identifiers encrypted at rest (issue 13, item 4): ID code, date of birth and phone are
 ciphertext in the database, found by ID code through the blind index; keys rotate."""
 import datetime as dt
+import io
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import FieldError
 from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
@@ -15,6 +17,7 @@ from django.urls import reverse
 from people import crypto
 from people.models import Profile, Role
 from people.selectors import population_at, profile_by_id_code
+from people.services import personal_data_rotate
 from tests.factories import login_verified, make_profile, make_staff, make_user
 
 from .roster_files import xlsx_upload
@@ -62,8 +65,6 @@ def test_bulk_created_profiles_are_encrypted_and_indexed(province):
 
 
 def test_encrypted_columns_refuse_lookups_that_would_compare_ciphertext(huong):
-    from django.core.exceptions import FieldError
-
     with pytest.raises(FieldError):
         list(Profile.objects.filter(phone="0912345678"))
     with pytest.raises(FieldError):
@@ -170,14 +171,13 @@ def test_rotation_re_encrypts_with_the_newest_key_and_old_data_stays_readable(se
     settings.PERSONAL_DATA_KEYS = [NEW_KEY, OLD_KEY, *default_keys]
     assert Profile.objects.get(pk=old.pk).date_of_birth == dt.date(1979, 11, 2)
     # and the rotation command re-encrypts every row with the new key
-    call_command("rotate_personal_data_keys", batch_size=1, stdout=open(os.devnull, "w"))
+    call_command("rotate_personal_data_keys", batch_size=1, stdout=io.StringIO())
     new_key_id = crypto.keyring().newest_id
     for profile in (old, huong):
         code, birth, phone, _index = stored_row(profile.pk)
         assert {crypto.key_id_of(code), crypto.key_id_of(birth), crypto.key_id_of(phone)} == {new_key_id}
     assert new_key_id != old_key_id
     # running it again rewrites nothing (idempotent)
-    from people.services import personal_data_rotate
     assert personal_data_rotate() == (0, 2)
     # then the old keys can go and everything still reads
     settings.PERSONAL_DATA_KEYS = [NEW_KEY]
@@ -194,7 +194,7 @@ def test_a_dropped_key_is_a_clear_error_not_garbage(settings, huong):
 def test_a_new_index_key_takes_effect_after_rotation(settings, huong):
     settings.PERSONAL_DATA_INDEX_KEY = NEW_KEY
     assert profile_by_id_code("079190000001") is None  # the index was built with the old key
-    call_command("rotate_personal_data_keys", stdout=open(os.devnull, "w"))
+    call_command("rotate_personal_data_keys", stdout=io.StringIO())
     assert profile_by_id_code("079190000001") == huong
 
 
