@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -257,4 +258,8 @@ def completion_revoke(request, pk: int):
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("The completion was revoked."))
-    return redirect(request.POST.get("next") or "enrollment_classes_index")
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        target = "enrollment_classes_index"  # never off the site (an open redirect otherwise)
+    return redirect(target or "enrollment_classes_index")

@@ -19,7 +19,10 @@ from reporting.urls import api_urlpatterns as reporting_api_urlpatterns
 
 from . import views
 
+# No ".json" suffix routes: the API speaks JSON by content negotiation, and the suffix variants
+# reached actions that take no format argument (500s found by tests/lms/test_permission_crawl.py).
 router = DefaultRouter()
+router.include_format_suffixes = False
 router.register("people/org-units", people_api.OrgUnitViewSet, basename="org-unit")
 router.register("people/profiles", people_api.ProfileViewSet, basename="profile")
 router.register("assessments/quizzes", assessments_api.QuizViewSet, basename="quiz")

@@ -5,10 +5,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
+from lms import audit
 from lms.text import nfc
 
-from .models import OrgUnit
-from .selectors import managed_paths, visible_org_units
+from .models import OrgUnit, Profile
+from .selectors import managed_paths, visible_org_units, visible_profiles
 
 
 class ScopedProfileForm(WagtailAdminModelForm):
@@ -21,7 +22,18 @@ class ScopedProfileForm(WagtailAdminModelForm):
         return nfc(self.cleaned_data["full_name"])
 
     def clean_id_code(self):
-        return self.cleaned_data["id_code"].strip().upper()
+        code = self.cleaned_data["id_code"].strip().upper()
+        others = Profile.objects.filter(id_code=code)
+        if self.instance.pk:
+            others = others.exclude(pk=self.instance.pk)
+        if self.for_user is not None and others.exists() \
+                and not visible_profiles(self.for_user).filter(pk__in=others.values("pk")).exists():
+            # the same answer whoever holds the code and wherever: no unit, no name; and it is audited
+            audit.record(action="person.probe", actor=self.for_user, subject=_("Learner form"))
+            raise forms.ValidationError(
+                _("This ID code cannot be added by your unit. If this person now works in your unit, ask the "
+                  "Department of Justice to move their record."), code="id_code_elsewhere")
+        return code
 
 
 class ScopedRoleAssignmentForm(WagtailAdminModelForm):

@@ -27,14 +27,24 @@ class PasswordPairMixin(forms.Form):
         return cleaned
 
 
-class ClaimProfileForm(PasswordPairMixin):
-    id_code = forms.CharField(label=_("ID code"), max_length=32,
-                              help_text=_("The personal identification number on the roster."))
-    date_of_birth = forms.DateField(label=_("Date of birth"), input_formats=["%d/%m/%Y", "%Y-%m-%d"],
-                                    widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+class ActivationCodeForm(PasswordPairMixin):
+    code = forms.CharField(label=_("Activation code"), max_length=32,
+                           help_text=_("The code on the activation sheet your unit's manager gave you, e.g. 7KQ2M-XW9PD."),
+                           widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autocapitalize": "characters",
+                                                         "spellcheck": "false"}))
     email = forms.EmailField(label=_("E-mail (optional)"), required=False,
                              help_text=_("Used to reset your password."))
-    field_order = ["id_code", "date_of_birth", "email", "password1", "password2"]
+    field_order = ["code", "email", "password1", "password2"]
+
+
+class ActivationSheetForm(forms.Form):
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=OrgUnit.objects.none())
+    include_subunits = forms.BooleanField(label=_("Include the units below it"), required=False, initial=True)
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if units is not None:
+            self.fields["unit"].queryset = units
 
 
 class SetPasswordForm(PasswordPairMixin):
@@ -52,8 +62,25 @@ class RegisterForm(PasswordPairMixin):
 
 
 class OTPTokenForm(forms.Form):
-    token = forms.CharField(label=_("6-digit code from your authenticator app"), max_length=8,
+    token = forms.CharField(label=_("6-digit code from your authenticator app"), max_length=16,
                             widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}))
+
+
+class OTPVerifyForm(forms.Form):
+    token = forms.CharField(label=_("6-digit code from your authenticator app"), max_length=16,
+                            help_text=_("Lost your phone? Enter one of your backup codes instead."),
+                            widget=forms.TextInput(attrs={"autocomplete": "one-time-code"}))
+
+
+class OTPSetupForm(OTPTokenForm):
+    """The first authenticator of an account is accepted only with proof the person holds more than the
+    password: the code e-mailed to the account's address, or the setup code a department admin gave."""
+
+    confirmation = forms.CharField(
+        label=_("Confirmation code"), max_length=32,
+        help_text=_("The code we e-mailed to you, or the setup code a department admin gave you."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "spellcheck": "false"}))
+    field_order = ["confirmation", "token"]
 
 
 class RosterUploadForm(forms.Form):

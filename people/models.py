@@ -233,3 +233,37 @@ class ProfileMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.profile_id}: {self.org_unit_id} {self.valid_from:%Y-%m-%d} – {self.valid_to:%Y-%m-%d}"
+
+
+class AccountActivation(models.Model):
+    """A one-time secret that lets a rostered person set up their own account.
+
+    Either an invitation link (e-mailed) or an activation code (printed on the unit's
+    activation sheet and handed over by the unit manager, for people without e-mail).
+    Only a hash of the secret is stored; a secret works once, until it expires, and a new
+    one for the same person and kind replaces the old. Facts others can read (ID code,
+    date of birth) never open an account.
+    """
+
+    class Kind(models.TextChoices):
+        LINK = "link", _("Invitation link")
+        CODE = "code", _("Activation code")
+
+    profile = models.ForeignKey(Profile, verbose_name=_("person"), on_delete=models.CASCADE,
+                                related_name="activations")
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    secret_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("issued by"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("issued"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    used_at = models.DateTimeField(_("used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("replaced"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("account activation")
+        verbose_name_plural = _("account activations")
+        indexes = [models.Index(fields=["profile", "kind"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk}"

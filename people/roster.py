@@ -70,7 +70,8 @@ ERROR_MESSAGES = {
     "required": _("This cell is empty; it is required."),
     "unknown_unit": _("Unknown org unit code “%(value)s”. Check the code in the org unit list."),
     "unit_out_of_scope": _("Org unit “%(value)s” is outside the units you manage."),
-    "person_out_of_scope": _("ID code “%(value)s” belongs to a person of a unit you do not manage."),
+    "person_out_of_scope": _("ID code “%(value)s” cannot be imported by your unit. If this person now works in "
+                             "your unit, ask the Department of Justice to move their record."),
     "duplicate_id": _("ID code “%(value)s” already appears on row %(other_row)s."),
     "bad_category": _("Unknown category “%(value)s”. Use one of: %(choices)s."),
     "bad_area": _("Unknown area “%(value)s”. Use “thành thị” (urban) or “nông thôn” (rural)."),

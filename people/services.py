@@ -5,6 +5,9 @@ more than one row. Views, forms, tasks and commands call these and nothing else.
 """
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import hmac
 import logging
 import secrets
 import zipfile
@@ -14,19 +17,22 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
-from django.core import signing
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import force_bytes, force_str
+from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from lms.text import nfc
+from lms import audit
+from lms.text import fold, nfc
 
 from . import crypto, roster
-from .models import OrgUnit, Profile, ProfileMembership, Role, RoleAssignment, RosterImport
+from .models import AccountActivation, OrgUnit, Profile, ProfileMembership, Role, RoleAssignment, RosterImport
 from .selectors import WITHOUT_OWN_ACCOUNT, managed_paths, visible_profiles
 
 logger = logging.getLogger(__name__)
@@ -197,6 +203,10 @@ def roster_import_run(*, import_id: int) -> RosterImport:
     except (zipfile.BadZipFile, KeyError, ValueError, UnicodeDecodeError, OSError) as exc:
         result = roster.ValidationResult()
         result.add(1, "", "unreadable", detail=str(exc)[:200])
+    probes = sum(1 for error in result.errors if error["code"] == "person_out_of_scope")
+    if probes:
+        audit.record(action="person.probe", actor=job.uploaded_by, subject=job.original_name,
+                     subject_id=str(job.pk), details={"rows": probes})
     if result.errors:
         _progress(import_id, status=RosterImport.Status.REJECTED, errors=result.errors[:5000],
                   total_rows=result.total_rows, finished_at=timezone.now())
@@ -245,23 +255,45 @@ def roster_import_fail(*, import_id: int, reason: str) -> None:
 
 # --- accounts -------------------------------------------------------------------
 
-INVITE_SALT = "people.invitation"
-VERIFY_SALT = "people.email-verification"
+# Activation codes: Crockford's base 32 (no I, L, O, U: nothing to misread on paper), 10 characters
+# (50 bits), printed as XXXXX-XXXXX; guessing is capped per address by lms.ratelimit.
+CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+CODE_LENGTH = 10
+CODE_READING = str.maketrans({"O": "0", "I": "1", "L": "1", "U": "V"})
 
 
 class AccountError(ValidationError):
     """A translated, user-facing reason why an account action could not be done."""
 
 
+def _secret_hash(secret: str) -> str:
+    return hmac.new(settings.SECRET_KEY.encode(), secret.encode(), hashlib.sha256).hexdigest()
+
+
+def normalise_activation_code(text: str) -> str:
+    """An activation code as typed (spaces, dashes, lower case, O for 0) in its printed form's letters."""
+    return "".join(ch for ch in text.upper() if ch.isalnum()).translate(CODE_READING)
+
+
+def _new_username(full_name: str) -> str:
+    """A login name from the person's name (``nguyenvanan.4821``), never their ID code."""
+    base = "".join(ch for ch in fold(full_name) if ch.isalnum())[:20] or "hocvien"
+    while True:
+        candidate = f"{base}.{secrets.randbelow(10000):04d}"
+        if not User.objects.filter(username__iexact=candidate).exists():
+            return candidate
+
+
+def _split_name(full_name: str) -> tuple[str, str]:
+    parts = full_name.rsplit(" ", 1)
+    return (parts[-1], parts[0]) if len(parts) == 2 else (full_name, "")
+
+
 def _create_user_for_profile(profile: Profile, *, password: str, email: str = "") -> User:
     held = profile.user if profile.user_id and not profile.user.has_usable_password() else None
-    if held is None and User.objects.filter(username__iexact=profile.id_code).exists():
-        raise AccountError(_("An account with this ID code already exists. Log in or reset your password."),
-                           code="exists")
-    user = held or User(username=profile.id_code)
+    user = held or User(username=_new_username(profile.full_name))
     user.email = email or profile.email or user.email
-    parts = profile.full_name.rsplit(" ", 1)
-    user.first_name, user.last_name = (parts[-1], parts[0]) if len(parts) == 2 else (profile.full_name, "")
+    user.first_name, user.last_name = _split_name(profile.full_name)
     user.set_password(password)
     user.is_active = True
     user.save()
@@ -274,14 +306,13 @@ def _create_user_for_profile(profile: Profile, *, password: str, email: str = ""
 
 def profile_account_hold(*, profile: Profile) -> User:
     """An inactive account held for a rostered person who has not signed in yet, so a trainer can
-    enrol them in a class and record their in-person attendance. Claiming the profile or accepting
-    an invitation later turns it into their own account, with that history."""
+    enrol them in a class and record their in-person attendance. Activating the profile later
+    turns it into their own account, with that history."""
     if profile.user_id:
         return profile.user
-    user = User(username=profile.id_code, email=profile.email, is_active=False)
+    user = User(username=_new_username(profile.full_name), email=profile.email, is_active=False)
     user.set_unusable_password()
-    parts = profile.full_name.rsplit(" ", 1)
-    user.first_name, user.last_name = (parts[-1], parts[0]) if len(parts) == 2 else (profile.full_name, "")
+    user.first_name, user.last_name = _split_name(profile.full_name)
     user.save()
     Profile.objects.filter(pk=profile.pk).update(user=user)
     profile.user = user
@@ -292,70 +323,86 @@ def _has_own_account(profile: Profile) -> bool:
     return bool(profile.user_id) and profile.user.has_usable_password()
 
 
-@transaction.atomic
-def profile_claim(*, id_code: str, date_of_birth, password: str, email: str = "") -> User:
-    """A rostered person takes their profile with ID code + date of birth.
+def activation_issue(*, profile: Profile, kind: str, created_by=None) -> str:
+    """A new one-time secret for ``profile`` (returned once, stored as a hash); it replaces the
+    person's earlier unused secret of the same kind."""
+    now = timezone.now()
+    if kind == AccountActivation.Kind.CODE:
+        secret = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        max_age = settings.ACCOUNT_ACTIVATION_CODE_MAX_AGE
+    else:
+        secret = secrets.token_urlsafe(32)
+        max_age = settings.ACCOUNT_INVITATION_MAX_AGE
+    with transaction.atomic():
+        AccountActivation.objects.filter(profile=profile, kind=kind, used_at__isnull=True,
+                                         revoked_at__isnull=True).update(revoked_at=now)
+        AccountActivation.objects.create(profile=profile, kind=kind, secret_hash=_secret_hash(secret),
+                                         created_by=created_by if getattr(created_by, "pk", None) else None,
+                                         expires_at=now + dt.timedelta(seconds=max_age))
+    return secret
 
-    The error never says which of the two was wrong, so the form cannot be
-    used to find out who is on the roster.
-    """
-    profile = (Profile.objects.select_for_update()
-               .filter(id_code=id_code.strip().upper(), is_active=True).first())
-    if profile is not None and profile.date_of_birth != date_of_birth:
-        profile = None  # encrypted at rest: the date is compared after decryption
-    if profile is None:
-        raise AccountError(_("No roster entry matches this ID code and date of birth. "
-                             "Check both, or ask your unit's manager."), code="no_match")
-    if _has_own_account(profile):
+
+def _activation(secret: str, kind: str, *, lock: bool = False) -> AccountActivation:
+    """The live activation ``secret`` opens; AccountError (one message for every reason) otherwise."""
+    rows = AccountActivation.objects.select_related("profile", "profile__user")
+    if lock:
+        rows = rows.select_for_update()
+    found = rows.filter(secret_hash=_secret_hash(secret), kind=kind).first()
+    invalid = (_("This activation code is not valid or has expired. Check it, or ask your unit's manager for a "
+                 "new one.") if kind == AccountActivation.Kind.CODE else
+               _("This invitation link is not valid or has expired. Ask your unit's manager for a new one."))
+    if (found is None or found.used_at or found.revoked_at or found.expires_at <= timezone.now()
+            or not found.profile.is_active):
+        raise AccountError(invalid, code="invalid")
+    if _has_own_account(found.profile):
         raise AccountError(_("This profile already has an account. Log in or reset your password."),
                            code="claimed")
-    return _create_user_for_profile(profile, password=password, email=email)
+    return found
 
 
-def invitation_token(profile: Profile) -> str:
-    return signing.dumps({"profile": profile.pk}, salt=INVITE_SALT, compress=True)
+@transaction.atomic
+def _activation_redeem(secret: str, kind: str, *, password: str, email: str = "") -> User:
+    activation = _activation(secret, kind, lock=True)
+    user = _create_user_for_profile(activation.profile, password=password, email=email)
+    AccountActivation.objects.filter(profile=activation.profile, used_at__isnull=True,
+                                     revoked_at__isnull=True).exclude(pk=activation.pk).update(
+        revoked_at=timezone.now())
+    activation.used_at = timezone.now()
+    activation.save(update_fields=["used_at"])
+    return user
+
+
+def activation_code_redeem(*, code: str, password: str, email: str = "") -> User:
+    """A rostered person sets up their account with the code printed on their activation sheet."""
+    return _activation_redeem(normalise_activation_code(code), AccountActivation.Kind.CODE, password=password,
+                              email=email)
 
 
 def invitation_profile(token: str) -> Profile:
-    """The profile an invitation token names; raises AccountError when invalid or expired."""
-    try:
-        data = signing.loads(token, salt=INVITE_SALT, max_age=settings.ACCOUNT_INVITATION_MAX_AGE)
-    except signing.SignatureExpired:
-        raise AccountError(_("This invitation has expired. Ask your unit's manager for a new one."),
-                           code="expired") from None
-    except signing.BadSignature:
-        raise AccountError(_("This invitation link is not valid."), code="invalid") from None
-    profile = Profile.objects.filter(pk=data.get("profile"), is_active=True).first()
-    if profile is None:
-        raise AccountError(_("This invitation link is not valid."), code="invalid")
-    if _has_own_account(profile):
-        raise AccountError(_("This profile already has an account. Log in or reset your password."),
-                           code="claimed")
-    return profile
+    """The profile an invitation link opens; raises AccountError when used, replaced or expired."""
+    return _activation(token, AccountActivation.Kind.LINK).profile
 
 
-@transaction.atomic
 def invitation_accept(*, token: str, password: str) -> User:
-    profile = invitation_profile(token)
-    profile = Profile.objects.select_for_update().get(pk=profile.pk)
-    return _create_user_for_profile(profile, password=password)
+    return _activation_redeem(token, AccountActivation.Kind.LINK, password=password)
 
 
-def invitations_send(*, profiles: Iterable[Profile]) -> int:
-    """E-mail an invitation to each profile that has an address and no account yet;
+def invitations_send(*, profiles: Iterable[Profile], created_by=None) -> int:
+    """E-mail a one-time invitation link to each profile that has an address and no account yet;
     records when, so a second click sends to nobody twice."""
     sent = 0
     for profile in profiles:
         if _has_own_account(profile) or not profile.email:
             continue
-        link = settings.SITE_URL + reverse("people:invitation", args=[invitation_token(profile)])
+        token = activation_issue(profile=profile, kind=AccountActivation.Kind.LINK, created_by=created_by)
+        link = settings.SITE_URL + reverse("people:invitation", args=[token])
         send_mail(
             subject=_("Your account on the legal-education training platform"),
             message=_(
                 "Hello %(name)s,\n\nYour unit has registered you for online training. "
-                "Open this link to set your password (valid for 14 days):\n%(link)s\n\n"
-                "Your login name is your ID code: %(id_code)s"
-            ) % {"name": profile.full_name, "link": link, "id_code": profile.id_code},
+                "Open this link to set your password (it works once, for 14 days):\n%(link)s\n\n"
+                "Afterwards you log in with your ID code (or your e-mail address) and that password."
+            ) % {"name": profile.full_name, "link": link},
             from_email=None, recipient_list=[profile.email],
         )
         Profile.objects.filter(pk=profile.pk).update(invited_at=timezone.now())
@@ -367,7 +414,37 @@ def invitations_send_for(*, user_id: int) -> int:
     """Invite everyone in ``user_id``'s subtrees who has an e-mail, no account and no invitation yet."""
     user = User.objects.get(pk=user_id)
     pending = visible_profiles(user).filter(invited_at__isnull=True).filter(WITHOUT_OWN_ACCOUNT).exclude(email="")
-    return invitations_send(profiles=pending.iterator(chunk_size=500))
+    return invitations_send(profiles=pending.iterator(chunk_size=500), created_by=user)
+
+
+def activation_sheet_create(*, user, unit: OrgUnit, include_subunits: bool = True) -> list[tuple[Profile, str]]:
+    """New activation codes for everyone of ``unit`` (and the units below it) who has no account of
+    their own yet, for the sheet the unit manager prints and hands out. Codes printed before for
+    these people stop working. Refused (PermissionDenied) outside ``user``'s subtrees."""
+    from django.core.exceptions import PermissionDenied
+
+    paths = managed_paths(user)
+    if paths is not None and not any(unit.path.startswith(path) for path in paths):
+        raise PermissionDenied
+    people = Profile.objects.filter(is_active=True).filter(WITHOUT_OWN_ACCOUNT).select_related("org_unit")
+    people = people.filter(org_unit__path__startswith=unit.path) if include_subunits else people.filter(org_unit=unit)
+    return [(profile, activation_issue(profile=profile, kind=AccountActivation.Kind.CODE, created_by=user))
+            for profile in people.order_by("org_unit__path", "full_name")]
+
+
+class EmailVerificationTokens(PasswordResetTokenGenerator):
+    """Activation links of self-registration: the hash covers the account's state, so a link works
+    once (activating changes ``is_active`` and ``last_login``), dies with a password change and never
+    reactivates an account an administrator deactivated after it was used."""
+
+    key_salt = "people.email-verification"
+
+    def _make_hash_value(self, user, timestamp):
+        login = "" if user.last_login is None else user.last_login.replace(microsecond=0, tzinfo=None)
+        return f"{user.pk}{user.password}{login}{timestamp}{user.is_active}{user.email}"
+
+
+email_verification_tokens = EmailVerificationTokens()
 
 
 @transaction.atomic
@@ -390,7 +467,7 @@ def public_learner_register(*, full_name: str, email: str, password: str, catego
         org_unit=org_unit, category=category, in_target_population=False,
     )
     link = settings.SITE_URL + reverse("people:verify_email", args=[
-        signing.dumps({"user": user.pk}, salt=VERIFY_SALT)])
+        f"{urlsafe_base64_encode(force_bytes(user.pk))}-{email_verification_tokens.make_token(user)}"])
     send_mail(
         subject=_("Confirm your e-mail address"),
         message=_("Hello %(name)s,\n\nOpen this link to activate your account:\n%(link)s") % {
@@ -401,17 +478,117 @@ def public_learner_register(*, full_name: str, email: str, password: str, catego
 
 
 def email_verify(*, token: str) -> User:
+    """Activate a self-registered account from its e-mailed link (once; see EmailVerificationTokens)."""
+    invalid = AccountError(_("This activation link is not valid or has expired."), code="invalid")
+    encoded_pk, _sep, check = token.partition("-")
     try:
-        data = signing.loads(token, salt=VERIFY_SALT, max_age=settings.PASSWORD_RESET_TIMEOUT)
-    except signing.BadSignature:
-        raise AccountError(_("This activation link is not valid or has expired."), code="invalid") from None
-    user = User.objects.filter(pk=data.get("user")).first()
-    if user is None:
-        raise AccountError(_("This activation link is not valid or has expired."), code="invalid")
-    if not user.is_active:
-        user.is_active = True
-        user.save(update_fields=["is_active"])
+        pk = int(force_str(urlsafe_base64_decode(encoded_pk)))
+    except (ValueError, TypeError, OverflowError):
+        raise invalid from None
+    user = User.objects.filter(pk=pk).first()
+    if user is None or user.is_active or user.last_login is not None \
+            or not email_verification_tokens.check_token(user, check):
+        raise invalid
+    user.is_active = True
+    user.save(update_fields=["is_active"])
     return user
+
+
+# --- second factor ------------------------------------------------------------------
+
+BACKUP_DEVICE = "backup-codes"
+SETUP_DEVICE = "setup-code"   # unconfirmed: it never counts as a second factor, only as setup proof
+BACKUP_CODE_COUNT = 10
+SETUP_EMAIL_SECONDS = 15 * 60
+
+
+def _short_code(length: int) -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
+
+
+@transaction.atomic
+def backup_codes_create(*, user) -> list[str]:
+    """Ten new single-use backup codes for ``user`` (the old ones stop working); shown once."""
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+
+    device, _created = StaticDevice.objects.get_or_create(user=user, name=BACKUP_DEVICE,
+                                                           defaults={"confirmed": True})
+    device.token_set.all().delete()
+    codes = [_short_code(8) for _ in range(BACKUP_CODE_COUNT)]
+    StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
+    return codes
+
+
+def backup_codes_left(*, user) -> int:
+    from django_otp.plugins.otp_static.models import StaticToken
+
+    return StaticToken.objects.filter(device__user=user, device__name=BACKUP_DEVICE).count()
+
+
+def second_factor_verify(*, user, token: str):
+    """The device that accepts ``token`` (an authenticator code, or a backup code, used up), or None."""
+    from django_otp import match_token
+
+    token = token.strip().replace(" ", "")
+    return match_token(user, token.upper() if not token.isdigit() else token)
+
+
+@transaction.atomic
+def second_factor_reset(*, user, by) -> str:
+    """A department admin resets ``user``'s second factor (lost phone): every authenticator and backup
+    code goes, and a one-time setup code is returned for the admin to hand over; with it the person
+    sets up a new authenticator. Refused outside ``by``'s subtrees or for oneself."""
+    from django.core.exceptions import PermissionDenied
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from .selectors import is_department_admin, roles_of
+
+    if by.pk == user.pk or not is_department_admin(by):
+        raise PermissionDenied
+    paths = managed_paths(by)
+    if paths is not None and not any(a.org_unit.path.startswith(p) for a in roles_of(user) for p in paths):
+        raise PermissionDenied
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    code = _short_code(CODE_LENGTH)
+    device = StaticDevice.objects.create(user=user, name=SETUP_DEVICE, confirmed=False)
+    StaticToken.objects.create(device=device, token=code)
+    return code
+
+
+def setup_code_consume(*, user, code: str) -> bool:
+    """True (and the code is used up) when ``code`` is the setup code an admin gave ``user``."""
+    from django_otp.plugins.otp_static.models import StaticToken
+
+    code = normalise_activation_code(code)
+    return StaticToken.objects.filter(device__user=user, device__name=SETUP_DEVICE, token=code).delete()[0] > 0
+
+
+def setup_email_send(*, user) -> tuple[str, float] | None:
+    """E-mail a 6-digit confirmation code for setting up the first authenticator; returns (its hash,
+    expiry) for the session, or None when the account has no address."""
+    import time
+
+    if not user.email:
+        return None
+    code = f"{secrets.randbelow(10 ** 6):06d}"
+    send_mail(subject=_("Your confirmation code"),
+              message=_("Hello,\n\nSomeone (we hope you) is setting up two-factor authentication for your account "
+                        "%(username)s. The confirmation code is: %(code)s\n\nIt is valid for 15 minutes. If this "
+                        "was not you, change your password now and tell your department admin.") % {
+                  "username": user.get_username(), "code": code},
+              from_email=None, recipient_list=[user.email])
+    return _secret_hash(f"{user.pk}:{code}"), time.time() + SETUP_EMAIL_SECONDS
+
+
+def setup_email_matches(*, user, code: str, stored) -> bool:
+    import time
+
+    if not stored:
+        return False
+    digest, expires = stored
+    return time.time() < expires and hmac.compare_digest(digest, _secret_hash(f"{user.pk}:{code.strip()}"))
 
 
 # --- membership history (reports on past periods) ----------------------------------

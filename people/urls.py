@@ -13,6 +13,7 @@ urlpatterns = [
     path("verify/<str:token>/", views.verify_email, name="verify_email"),
     path("2fa/setup/", views.otp_setup, name="otp_setup"),
     path("2fa/verify/", views.otp_verify, name="otp_verify"),
+    path("2fa/backup-codes/", views.backup_codes, name="backup_codes"),
 ]
 
 # Django's own auth views, under our templates (login name "login" stays global for LOGIN_URL).

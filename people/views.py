@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
-from django.core.cache import cache
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -20,7 +19,7 @@ from django_otp import login as otp_login
 from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from lms.http import client_ip
+from lms import audit, ratelimit
 
 from . import forms, selectors, services
 
@@ -67,30 +66,39 @@ def profile(request):
 
 @require_http_methods(["GET", "POST"])
 def claim_profile(request):
-    form = forms.ClaimProfileForm(request.POST or None)
+    """A rostered person without e-mail sets up their account with the one-time code of their unit's
+    activation sheet. Every attempt counts toward the address's limit (atomically); a success gives
+    its count back."""
+    form = forms.ActivationCodeForm(request.POST or None)
     if request.method == "POST":
-        key = f"claim-attempts:{client_ip(request)}"
-        attempts = cache.get_or_set(key, 0, timeout=3600)
-        if attempts >= settings.CLAIM_ATTEMPTS_PER_HOUR:
+        key = ratelimit.client_key(request)
+        if not ratelimit.hit("activation", key, limit=settings.CLAIM_ATTEMPTS_PER_HOUR, period=3600):
             form.add_error(None, _("Too many attempts from this connection. Try again in an hour."))
-        elif form.is_valid():
+            return render(request, "people/claim.html", {"form": form}, status=429)
+        if form.is_valid():
             try:
-                user = services.profile_claim(
-                    id_code=form.cleaned_data["id_code"], date_of_birth=form.cleaned_data["date_of_birth"],
-                    password=form.cleaned_data["password1"], email=form.cleaned_data["email"])
+                user = services.activation_code_redeem(
+                    code=form.cleaned_data["code"], password=form.cleaned_data["password1"],
+                    email=form.cleaned_data["email"])
             except services.AccountError as error:
-                cache.set(key, attempts + 1, timeout=3600)
                 form.add_error(None, error)
             else:
-                cache.delete(key)
+                ratelimit.undo("activation", key)
+                audit.record(action="account.activate", actor=user, request=request, subject=user.get_username())
                 login(request, user, backend=AUTH_BACKEND)
-                messages.success(request, _("Your account is ready. Welcome!"))
+                messages.success(request, _("Your account is ready. Welcome! Your login name is %(username)s; "
+                                            "you may also log in with your ID code.") % {"username": user.username})
                 return redirect("people:profile")
     return render(request, "people/claim.html", {"form": form})
 
 
 @require_http_methods(["GET", "POST"])
 def accept_invitation(request, token: str):
+    if not ratelimit.hit("activation", ratelimit.client_key(request), limit=settings.CLAIM_ATTEMPTS_PER_HOUR * 3,
+                         period=3600):
+        return render(request, "people/message.html", {
+            "title": _("Invitation"), "message": _("Too many attempts from this connection. Try again in an hour.")},
+            status=429)
     try:
         invited = services.invitation_profile(token)
     except services.AccountError as error:
@@ -112,6 +120,10 @@ def accept_invitation(request, token: str):
 @require_http_methods(["GET", "POST"])
 def register(request):
     form = forms.RegisterForm(request.POST or None)
+    if request.method == "POST" and not ratelimit.hit("registration", ratelimit.client_key(request),
+                                                      limit=settings.CLAIM_ATTEMPTS_PER_HOUR, period=3600):
+        form.add_error(None, _("Too many attempts from this connection. Try again in an hour."))
+        return render(request, "people/register.html", {"form": form}, status=429)
     if request.method == "POST" and form.is_valid():
         try:
             services.public_learner_register(
@@ -129,6 +141,11 @@ def register(request):
 
 
 def verify_email(request, token: str):
+    if not ratelimit.hit("activation", ratelimit.client_key(request), limit=settings.CLAIM_ATTEMPTS_PER_HOUR * 3,
+                         period=3600):
+        return render(request, "people/message.html", {
+            "title": _("Activation"), "message": _("Too many attempts from this connection. Try again in an hour.")},
+            status=429)
     try:
         user = services.email_verify(token=token)
     except services.AccountError as error:
@@ -145,42 +162,76 @@ def _otp_uri(device: TOTPDevice, user) -> str:
     return f"otpauth://totp/{issuer}:{quote(user.get_username())}?secret={secret}&issuer={issuer}&digits=6"
 
 
+SETUP_EMAIL_SESSION_KEY = "people_2fa_setup_email"
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def otp_setup(request):
-    """Set up an authenticator app: show the QR code and secret, confirm with one code."""
+    """Set up an authenticator app: show the QR code and secret, confirm with one code.
+
+    The first authenticator of an account also needs proof beyond the password (whoever knows a
+    department admin's password must not be able to enrol their own phone): the code e-mailed to
+    the account's address, or the one-time setup code a department admin gave after a reset."""
     user = request.user
     if user_has_device(user, confirmed=True) and not user.is_verified():
         return redirect("people:otp_verify")
+    first = not user_has_device(user, confirmed=True)
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first() or TOTPDevice.objects.create(
         user=user, name=_("Authenticator app"), confirmed=False)
-    form = forms.OTPTokenForm(request.POST or None)
+    if first and request.method == "GET" and not request.session.get(SETUP_EMAIL_SESSION_KEY) \
+            and ratelimit.hit("2fa-setup-email", str(user.pk), limit=5, period=3600):
+        sent = services.setup_email_send(user=user)
+        if sent:
+            request.session[SETUP_EMAIL_SESSION_KEY] = list(sent)
+    form = (forms.OTPSetupForm if first else forms.OTPTokenForm)(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["token"].strip()):
+        proof = form.cleaned_data.get("confirmation", "")
+        proven = not first or services.setup_email_matches(
+            user=user, code=proof, stored=request.session.get(SETUP_EMAIL_SESSION_KEY)) \
+            or services.setup_code_consume(user=user, code=proof)
+        if not proven:
+            form.add_error("confirmation", _("That confirmation code is not right or has expired."))
+        elif device.verify_token(form.cleaned_data["token"].strip()):
             device.confirmed = True
             device.save(update_fields=["confirmed"])
+            request.session.pop(SETUP_EMAIL_SESSION_KEY, None)
             otp_login(request, device)
-            messages.success(request, _("Two-factor authentication is on."))
+            messages.success(request, _("Two-factor authentication is on. Now create your backup codes, in case "
+                                        "you lose your phone."))
             return redirect(_safe_next(request, "people:profile"))
-        form.add_error("token", _("That code is not right. Check the time on your phone and try again."))
+        else:
+            form.add_error("token", _("That code is not right. Check the time on your phone and try again."))
     uri = _otp_uri(device, user)
     return render(request, "people/otp_setup.html", {
         "form": form, "qr_svg": segno.make(uri, error="m").svg_inline(scale=4),
         "secret": base64.b32encode(device.bin_key).decode(), "required": selectors.is_department_admin(user),
-        "next": request.GET.get("next", ""),
+        "next": request.GET.get("next", ""), "first": first, "emailed": bool(user.email),
     })
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def otp_verify(request):
-    """Second step of login for users with an authenticator app."""
-    form = forms.OTPTokenForm(request.POST or None)
+    """Second step of login: a code from the authenticator app, or one of the backup codes."""
+    form = forms.OTPVerifyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        token = form.cleaned_data["token"].strip()
-        for device in TOTPDevice.objects.filter(user=request.user, confirmed=True):
-            if device.verify_token(token):
-                otp_login(request, device)
-                return redirect(_safe_next(request, "people:profile"))
+        device = services.second_factor_verify(user=request.user, token=form.cleaned_data["token"])
+        if device is not None:
+            otp_login(request, device)
+            return redirect(_safe_next(request, "people:profile"))
         form.add_error("token", _("That code is not right. Check the time on your phone and try again."))
     return render(request, "people/otp_verify.html", {"form": form, "next": request.GET.get("next", "")})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def backup_codes(request):
+    """Create (and show once) ten backup codes; only after passing the second factor."""
+    if not (user_has_device(request.user, confirmed=True) and request.user.is_verified()):
+        return redirect("people:profile")
+    codes = None
+    if request.method == "POST":
+        codes = services.backup_codes_create(user=request.user)
+    return render(request, "people/backup_codes.html", {
+        "codes": codes, "left": services.backup_codes_left(user=request.user)})

@@ -9,8 +9,12 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column
 from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import EditView
 
-from . import admin_views
+from lms import audit
+from lms.admin_export import SafeExportIndexView
+
+from . import admin_activation, admin_second_factor, admin_views
 from .admin_forms import OrgUnitForm, ScopedProfileForm, ScopedRoleAssignmentForm
 from .models import OrgUnit, Profile, RoleAssignment
 from .permissions import ScopedDeleteBulkAction, ScopedViewSet
@@ -36,8 +40,31 @@ class OrgUnitViewSet(ScopedViewSet):
         return super().get_queryset(request).order_by("path")
 
 
+class ProfileIndexView(SafeExportIndexView):
+    """The learner list; its CSV/XLSX download is an export of personal data (audited)."""
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        if self.is_export:
+            audit.record(action="person.export", request=request, subject=str(self.model._meta.verbose_name_plural),
+                         details={"format": request.GET.get("export"), "query": request.GET.urlencode()[:500]})
+        return response
+
+
+class ProfileEditView(EditView):
+    """Opening a person's record shows their ID code and date of birth: audited (Decree 13/2023)."""
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        audit.record(action="person.view", request=request, subject=self.object.full_name,
+                     subject_id=str(self.object.pk), unit_path=self.object.org_unit.path)
+        return response
+
+
 class ProfileViewSet(ScopedViewSet):
     model = Profile
+    index_view_class = ProfileIndexView
+    edit_view_class = ProfileEditView
     icon = "user"
     menu_label = _("Learners")
     menu_order = 220
@@ -88,12 +115,30 @@ def roster_urls():
         path("roster/<int:pk>/status.json", admin_views.roster_status, name="people_roster_status"),
         path("roster/invite/", admin_views.send_invitations, name="people_roster_invite"),
         path("roster/template.xlsx", admin_views.roster_template, name="people_roster_template"),
+        path("activation-sheets/", admin_activation.activation_sheet, name="people_activation_sheet"),
+        path("second-factors/", admin_second_factor.second_factors, name="people_second_factors"),
     ]
 
 
 class RosterMenuItem(MenuItem):
     def is_shown(self, request):
         return admin_views.can_import(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def activation_sheet_menu_item():
+    return RosterMenuItem(_("Activation sheets"), reverse("people_activation_sheet"), icon_name="key", order=226)
+
+
+class DepartmentAdminMenuItem(MenuItem):
+    def is_shown(self, request):
+        return is_department_admin(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def second_factor_menu_item():
+    return DepartmentAdminMenuItem(_("Second factors of staff"), reverse("people_second_factors"), icon_name="lock",
+                                   order=232)
 
 
 @hooks.register("register_admin_menu_item")

@@ -228,6 +228,8 @@ LOGOUT_REDIRECT_URL = "/"
 WAGTAILADMIN_LOGIN_URL = "login"
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 3 * 24 * 3600)
 ACCOUNT_INVITATION_MAX_AGE = env_int("ACCOUNT_INVITATION_MAX_AGE", 14 * 24 * 3600)
+# Lifetime of the codes printed on a unit's activation sheet (handed over in person).
+ACCOUNT_ACTIVATION_CODE_MAX_AGE = env_int("ACCOUNT_ACTIVATION_CODE_MAX_AGE", 14 * 24 * 3600)
 
 # Behind the deploy/ nginx, the client address is the X-Real-IP header it sets.
 TRUST_X_REAL_IP = env_bool("TRUST_X_REAL_IP", False)
@@ -452,7 +454,6 @@ PERMISSIONS_POLICY = {
     "publickey-credentials-get": "()", "screen-wake-lock": "()", "serial": "()", "usb": "()",
     "xr-spatial-tracking": "()",
 }
-
 
 LOGGING = {
     "version": 1,

@@ -117,3 +117,22 @@ def log_in(page, username: str, password: str | None = None) -> None:
     page.get_by_label("Mật khẩu").fill(password or DEMO_PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()
     page.wait_for_url(re.compile(r"/accounts/profile/$"))
+
+
+def emailed_confirmation_code() -> str:
+    """The confirmation code of the last two-factor setup e-mail (the live server shares the test's outbox)."""
+    from django.core import mail
+
+    return re.search(r"\b(\d{6})\b", mail.outbox[-1].body).group(1)
+
+
+def set_up_two_factor(page) -> None:
+    """On the two-factor setup page: the e-mailed confirmation code and a code of the shown secret."""
+    import base64
+
+    from django_otp.oath import TOTP
+
+    secret = page.locator("#otp-secret").inner_text().strip()
+    page.get_by_label("Mã xác nhận").fill(emailed_confirmation_code())
+    page.get_by_label("Mã 6 chữ số từ ứng dụng xác thực").fill(str(TOTP(base64.b32decode(secret)).token()).zfill(6))
+    page.get_by_role("button", name="Xác nhận").click()

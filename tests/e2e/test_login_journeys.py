@@ -1,13 +1,11 @@
 """Journeys in real Chromium: a learner and a department admin log in and see their own things."""
-import base64
 import re
 
 import pytest
-from django_otp.oath import TOTP
 
 from people.demo import DEMO_PASSWORD, seed_people
 
-from .conftest import serious_accessibility_violations
+from .conftest import serious_accessibility_violations, set_up_two_factor
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -52,10 +50,7 @@ def test_department_admin_sets_up_2fa_and_reaches_roster_import(page):
     # department admins must set up an authenticator app first
     page.wait_for_url(re.compile(r"/accounts/2fa/setup/"))
     assert page.get_by_role("heading", level=1).inner_text() == "Thiết lập xác thực hai lớp"
-    secret = page.locator("#otp-secret").inner_text().strip()
-    code = str(TOTP(base64.b32decode(secret)).token()).zfill(6)
-    page.get_by_label("Mã 6 chữ số từ ứng dụng xác thực").fill(code)
-    page.get_by_role("button", name="Xác nhận").click()
+    set_up_two_factor(page)
     page.wait_for_url(re.compile(r"/accounts/profile/$"))
     main = page.locator("main").inner_text()
     assert "Trần Minh Quân" in main and "Quản trị Sở — UBND tỉnh Lâm Sơn" in main

@@ -218,3 +218,19 @@ def test_revoked_completion_is_kept_with_its_reason(klass, learners, tanan_manag
     assert enrollment.status == Enrollment.Status.COMPLETED and enrollment.completion_revoked_at
     assert enrollment.completion_revoked_reason == "Điểm danh nhầm"
     assert TrainingSession.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_revoking_never_redirects_off_the_site(client, klass, learners, tanan_manager, trainer):
+    from django.urls import reverse
+
+    enrollment = join_all(klass, learners[:1], tanan_manager)[0]
+    services.attendance_record(by=trainer, session=klass.sessions_made[0], marks={enrollment.pk: True})
+    client.force_login(tanan_manager)
+    response = client.post(reverse("enrollment_completion_revoke", args=[enrollment.pk]),
+                           {"reason": "Điểm danh nhầm", "next": "https://attacker.example/phish"})
+    assert response.status_code == 302 and response["Location"] == reverse("enrollment_classes_index")
+    here = reverse("enrollment_class_detail", args=[klass.pk])
+    response = client.post(reverse("enrollment_completion_revoke", args=[enrollment.pk]),
+                           {"reason": "Lần nữa", "next": here})
+    assert response["Location"] == here

@@ -203,7 +203,8 @@ def test_without_an_app_that_notifies_enrollment_congratulates_itself(people, mo
 @pytest.mark.django_db
 def test_a_class_enrols_people_who_never_signed_in_and_claiming_keeps_their_history(
         people, tanan_manager, trainer, province, in_person_course):
-    from people.services import profile_claim
+    from people.models import AccountActivation
+    from people.services import activation_code_redeem, activation_issue
 
     # given a person on the roster without an account, put in an in-person class
     uoc = people["uoc"]
@@ -222,6 +223,7 @@ def test_a_class_enrols_people_who_never_signed_in_and_claiming_keeps_their_hist
     services.attendance_record(by=trainer, session=session, marks={enrollment.pk: True})
     assert Enrollment.objects.get(pk=enrollment.pk).status == "completed"
     # then claiming the profile turns the held account into theirs, with that completion
-    user = profile_claim(id_code=uoc.id_code, date_of_birth=dt.date(1980, 5, 17), password="Mat-khau-2026!")
+    code = activation_issue(profile=uoc, kind=AccountActivation.Kind.CODE, created_by=tanan_manager)
+    user = activation_code_redeem(code=code, password="Mat-khau-2026!")
     assert user.pk == enrollment.user_id and user.is_active and user.check_password("Mat-khau-2026!")
     assert Enrollment.objects.get(user=user).status == "completed"

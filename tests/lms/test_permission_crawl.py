@@ -245,7 +245,7 @@ def _fill(route: str, world) -> list[str] | None:
     for placeholder, value in values.items():
         address = address.replace(placeholder, value, 1)
     address = address.replace("^", "").replace("$", "").replace("\\", "")
-    address = re.sub(r"\.\(\?P<format>[^)]*\)/\?", ".json", address)
+    address = address.replace(".json/?", ".json")
     return ["/" + address]
 
 

@@ -11,9 +11,9 @@ from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from people.models import Category, Profile, Role
-from people.services import invitations_send
-from tests.factories import make_profile, make_staff, make_user
+from people.models import AccountActivation, Category, Profile, Role
+from people.services import activation_issue, invitations_send
+from tests.factories import login_verified, make_profile, make_staff, make_user
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "Hoc-tap-2026!"
@@ -32,37 +32,62 @@ def rostered(province):
                         date_of_birth=dt.date(1988, 3, 12), email="huong@example.org")
 
 
-def test_claim_with_id_code_and_birth_date_creates_the_account(client, rostered):
-    response = client.post(reverse("people:claim"), {
-        "id_code": "079190000001", "date_of_birth": "1988-03-12", "email": "",
-        "password1": PASSWORD, "password2": PASSWORD})
+def _code_for(rostered, manager=None) -> str:
+    return activation_issue(profile=rostered, kind=AccountActivation.Kind.CODE, created_by=manager)
+
+
+def test_activation_code_creates_the_account_once(client, rostered):
+    code = _code_for(rostered)
+    typed = f"{code[:5].lower()} {code[5:]}"  # as people type it off paper
+    response = client.post(reverse("people:claim"), {"code": typed, "email": "", "password1": PASSWORD,
+                                                     "password2": PASSWORD})
     assert response.status_code == 302
     rostered.refresh_from_db()
-    assert rostered.user.username == "079190000001"
+    # the login name is not the ID code (others see usernames); the ID code still logs in
+    assert rostered.user.username != "079190000001" and rostered.user.username.startswith("nguyenthihuong.")
     page = client.get(reverse("people:profile")).content.decode()
     assert "Nguyễn Thị Hường" in page and "Xã Tân An" in page
-    # and the password works for a fresh login
     client.logout()
     assert form_login(client, "079190000001", PASSWORD)
+    client.logout()
+    assert form_login(client, rostered.user.username, PASSWORD)
+    client.logout()
+    # single use
+    again = client.post(reverse("people:claim"), {"code": code, "password1": PASSWORD, "password2": PASSWORD})
+    assert again.status_code == 200 and User.objects.count() == 1
 
 
-def test_claim_with_a_wrong_birth_date_says_no_match_and_creates_nothing(client, rostered):
+def test_id_code_and_birth_date_no_longer_open_an_account(client, rostered):
+    """Finding 1: with an ID code and a date of birth (facts others can read) an attacker logged in as the
+    person. The form now asks for a secret the person received; those facts get nothing."""
     response = client.post(reverse("people:claim"), {
-        "id_code": "079190000001", "date_of_birth": "1988-03-13",
+        "id_code": "079190000001", "date_of_birth": "1988-03-12", "code": "079190000001",
         "password1": PASSWORD, "password2": PASSWORD})
     assert response.status_code == 200
-    assert "Không có người nào trong danh sách khớp" in response.content.decode()
+    assert "Mã kích hoạt không hợp lệ" in response.content.decode()
     assert User.objects.count() == 0
 
 
-def test_claim_attempts_are_capped_per_connection(client, rostered, settings):
+def test_a_new_sheet_replaces_the_old_codes_and_codes_expire(client, rostered, settings):
+    old = _code_for(rostered)
+    new = _code_for(rostered)
+    post = {"password1": PASSWORD, "password2": PASSWORD}
+    assert client.post(reverse("people:claim"), {"code": old, **post}).status_code == 200
+    settings.ACCOUNT_ACTIVATION_CODE_MAX_AGE = -1
+    expired = _code_for(rostered)
+    assert client.post(reverse("people:claim"), {"code": expired, **post}).status_code == 200
+    assert User.objects.count() == 0
+    del new
+
+
+def test_activation_attempts_are_capped_per_connection(client, rostered, settings):
     settings.CLAIM_ATTEMPTS_PER_HOUR = 3
-    bad = {"id_code": "079190000001", "date_of_birth": "2000-01-01", "password1": PASSWORD, "password2": PASSWORD}
+    bad = {"code": "AAAAA-AAAAA", "password1": PASSWORD, "password2": PASSWORD}
     for _ in range(3):
         client.post(reverse("people:claim"), bad)
-    good = dict(bad, date_of_birth="1988-03-12")
+    good = dict(bad, code=_code_for(rostered))
     response = client.post(reverse("people:claim"), good)
-    assert response.status_code == 200 and "quá nhiều lần thử" in response.content.decode()
+    assert response.status_code == 429 and "quá nhiều lần thử" in response.content.decode()
     assert User.objects.count() == 0
 
 
@@ -74,8 +99,10 @@ def test_invitation_email_link_sets_the_password(client, rostered):
     assert response.status_code == 302
     rostered.refresh_from_db()
     assert rostered.user is not None
-    # the link cannot be used twice
+    # the link cannot be used twice, not even after a password change or a deactivation
     assert client.get("/" + path).status_code == 400
+    client.logout()
+    assert client.post("/" + path, {"password1": PASSWORD, "password2": PASSWORD}).status_code == 400
 
 
 def test_tampered_invitation_is_refused(client, rostered):
@@ -96,6 +123,24 @@ def test_citizen_registers_and_activates_by_email(client, province):
     assert user.is_active
     assert user.profile.in_target_population is False
     assert user.profile.full_name == "Bùi Thị Yến"
+
+
+def test_an_email_activation_link_works_once_and_never_reactivates(client, province):
+    """Finding 8: the link logged in again for 3 days, survived a password change and reactivated a
+    deactivated account."""
+    client.post(reverse("people:register"), {
+        "full_name": "Bùi Thị Yến", "email": "yen@example.org", "category": Category.CITIZEN,
+        "org_unit": province["dako"].pk, "password1": PASSWORD, "password2": PASSWORD})
+    path = "/" + re.search(r"https?://\S+", mail.outbox[0].body).group(0).split("://", 1)[1].split("/", 1)[1]
+    assert client.get(path).status_code == 302
+    client.logout()
+    assert client.get(path).status_code == 400 and "_auth_user_id" not in client.session
+    user = User.objects.get(email="yen@example.org")
+    user.is_active = False  # an administrator deactivates the account
+    user.save()
+    assert client.get(path).status_code == 400
+    user.refresh_from_db()
+    assert not user.is_active
 
 
 def test_login_is_locked_after_repeated_failures(client, settings):
@@ -121,15 +166,21 @@ def test_password_reset_sends_a_working_link(client):
 def test_department_admin_must_set_up_two_factor_before_anything_else(client, province):
     admin = make_staff(Role.DEPARTMENT_ADMIN, province["province"], username="sotuphap.admin")
     admin.set_password(PASSWORD)
+    admin.email = "quan@example.org"
     admin.save()
     client.post(reverse("login"), {"username": "sotuphap.admin", "password": PASSWORD})
     response = client.get(reverse("wagtailadmin_home"))
     assert response.status_code == 302 and response["Location"].startswith(reverse("people:otp_setup"))
-    # the setup page shows the secret; a code from it turns 2FA on
+    # the setup page shows the secret; a code from it turns 2FA on, with the code e-mailed to the admin
+    # (finding 18: with the password alone, whoever had it enrolled their own phone first)
     page = client.get(reverse("people:otp_setup"))
     device = TOTPDevice.objects.get(user=admin)
     assert re.sub(r"\s", "", page.content.decode()).count("<svg") == 1
-    response = client.post(reverse("people:otp_setup"), {"token": str(totp(device.bin_key)).zfill(6)})
+    token = str(totp(device.bin_key)).zfill(6)
+    response = client.post(reverse("people:otp_setup"), {"token": token, "confirmation": "123456"})
+    assert response.status_code == 200 and not TOTPDevice.objects.get(user=admin).confirmed
+    emailed = re.search(r"\b(\d{6})\b", mail.outbox[-1].body).group(1)
+    response = client.post(reverse("people:otp_setup"), {"token": token, "confirmation": emailed})
     assert response.status_code == 302
     assert client.get(reverse("wagtailadmin_home")).status_code == 200
     # next login, a minute later, asks for a fresh code (a used code cannot be replayed)
@@ -145,6 +196,49 @@ def test_department_admin_must_set_up_two_factor_before_anything_else(client, pr
         device.refresh_from_db()
         client.post(reverse("people:otp_verify"), {"token": str(totp(device.bin_key)).zfill(6)})
         assert client.get(reverse("wagtailadmin_home")).status_code == 200
+
+
+def test_backup_codes_log_in_once_when_the_phone_is_lost(client, province):
+    from people.services import backup_codes_create
+
+    admin = make_staff(Role.DEPARTMENT_ADMIN, province["province"], username="sotuphap.admin")
+    admin.set_password(PASSWORD)
+    admin.save()
+    TOTPDevice.objects.create(user=admin, name="app", confirmed=True)
+    codes = backup_codes_create(user=admin)
+    assert len(set(codes)) == 10
+    for expected in (302, 200):  # the first use lets them in; the same code a second time does not
+        client.post(reverse("logout"))
+        client.post(reverse("login"), {"username": "sotuphap.admin", "password": PASSWORD})
+        response = client.post(reverse("people:otp_verify"), {"token": codes[0].lower()})
+        assert response.status_code == expected
+
+
+def test_a_department_admin_resets_a_lost_second_factor_with_a_setup_code(client, province):
+    from lms.models import AuditEvent
+
+    trainer = make_staff(Role.TRAINER, province["justice"], username="giangvien")
+    trainer.set_password(PASSWORD)
+    trainer.save()
+    TOTPDevice.objects.create(user=trainer, name="app", confirmed=True)
+    admin = make_staff(Role.DEPARTMENT_ADMIN, province["province"], username="sotuphap.admin")
+    login_verified(client, admin)
+    response = client.post(reverse("people_second_factors"), {"user": trainer.pk})
+    code = re.search(r'class="setup-code">([0-9A-Z-]+)<', response.content.decode()).group(1)
+    assert not TOTPDevice.objects.filter(user=trainer, confirmed=True).exists()
+    assert AuditEvent.objects.filter(action="otp.reset", actor=admin, subject_id=str(trainer.pk)).exists()
+    # the trainer (no e-mail on the account) sets up a new phone with the setup code
+    client.post(reverse("logout"))
+    client.post(reverse("login"), {"username": "giangvien", "password": PASSWORD})
+    client.get(reverse("people:otp_setup"))
+    device = TOTPDevice.objects.get(user=trainer, confirmed=False)
+    response = client.post(reverse("people:otp_setup"), {"token": str(totp(device.bin_key)).zfill(6),
+                                                        "confirmation": code})
+    assert response.status_code == 302 and TOTPDevice.objects.get(pk=device.pk).confirmed
+    # a unit manager may not reset anyone
+    manager = make_staff(Role.UNIT_MANAGER, province["tanan"])
+    client.force_login(manager)
+    assert client.post(reverse("people_second_factors"), {"user": trainer.pk}).status_code in (302, 403)
 
 
 def test_two_factor_is_offered_to_staff_but_not_forced(client, province):

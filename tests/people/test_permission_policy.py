@@ -85,3 +85,34 @@ def test_edit_history_and_usage_of_an_outsider_are_refused(client, visitor, outs
     chosen = client.get(reverse("wagtailsnippetchoosers_people_profile:chosen", args=[outsider.pk]))
     assert chosen.status_code in (302, 403, 404) and not _leaks(chosen, outsider)
     assert Profile.objects.filter(pk=outsider.pk).exists()
+
+
+def test_opening_and_exporting_people_leaves_an_audit_trail(client, province):
+    from lms.models import AuditEvent
+
+    manager = make_staff(Role.UNIT_MANAGER, province["tanan"])
+    client.force_login(manager)
+    person = make_profile(province["tanan"], "Lê Văn Học", date_of_birth=dt.date(1990, 1, 2))
+    assert client.get(reverse("wagtailsnippets_people_profile:edit", args=[person.pk])).status_code == 200
+    assert client.get(reverse("wagtailsnippets_people_profile:list") + "?export=csv").status_code == 200
+    events = list(AuditEvent.objects.filter(actor=manager).order_by("pk").values_list("action", "subject_id"))
+    assert ("person.view", str(person.pk)) in events
+    assert any(action == "person.export" for action, _id in events)
+
+
+def test_the_learner_form_does_not_say_where_an_id_code_lives(client, province, outsider):
+    """Finding 17: the profile form told a manager that an ID code exists in another unit (and whose)."""
+    from lms.models import AuditEvent
+
+    manager = make_staff(Role.UNIT_MANAGER, province["tanan"])
+    client.force_login(manager)
+    response = client.post(reverse("wagtailsnippets_people_profile:add"), {
+        "full_name": "Người Mới", "id_code": "079300000123", "org_unit": province["tanan"].pk,
+        "category": "cbccvc", "area": "", "is_active": "on"})
+    assert response.status_code == 200
+    assert "không thể được thêm bởi đơn vị của bạn" in response.content.decode()
+    page = response.content.decode()  # (the typed code is echoed in its field: the visitor's own input)
+    assert outsider.full_name not in page and "17/05/1980" not in page
+    assert "Xã Đắk Ơ" not in str(response.context["form"].errors)
+    assert AuditEvent.objects.filter(action="person.probe", actor=manager).exists()
+    assert Profile.objects.filter(id_code="079300000123").count() == 1

@@ -126,6 +126,13 @@ def test_unit_manager_cannot_import_into_another_unit(province):
     assert {(e["row"], e["code"]) for e in job.errors} == {
         (3, "person_out_of_scope"), (3, "unit_out_of_scope"), (4, "unit_out_of_scope")}
     assert Profile.objects.count() == 1
+    # finding 17: the answer names neither the person's unit nor their name, and the try is audited
+    from lms.models import AuditEvent
+    from people.roster import describe_error
+
+    message = describe_error(next(e for e in job.errors if e["code"] == "person_out_of_scope"))
+    assert "Xã Đắk Ơ" not in message and "Đặng Văn Ước" not in message
+    assert AuditEvent.objects.filter(action="person.probe", actor=manager).exists()
 
 
 @pytest.mark.parametrize("upload, code", [
