@@ -23,6 +23,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from .http import client_ip
+from .identifiers import recorded_login
 from .models import AuditAction, AuditEvent
 
 logger = logging.getLogger(__name__)
@@ -155,6 +156,6 @@ def _record_login(sender, request, user, **kwargs):
 @receiver(user_login_failed, dispatch_uid="lms_audit_login_failed")
 def _record_login_failure(sender, credentials, request=None, **kwargs):
     # The identifier tried (username, or the ID code people may type); never the password.
-    tried = credentials.get("username") or credentials.get("email") or ""
+    tried = recorded_login(credentials.get("username") or credentials.get("email") or "")
     record(action=AuditAction.LOGIN_FAILURE, request=request, subject=tried,
            details={"username": _clip(tried, 150)})

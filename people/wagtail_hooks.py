@@ -69,7 +69,9 @@ class ProfileViewSet(ScopedViewSet):
     menu_label = _("Learners")
     menu_order = 220
     add_to_admin_menu = True
-    list_display = ["full_name", "id_code", "org_unit", "category", "in_target_population", "user"]
+    # the ID code is stored encrypted: sorting by it would sort ciphertexts, so its column does not sort
+    list_display = ["full_name", Column("id_code", label=_("ID code")), "org_unit", "category",
+                    "in_target_population", "user"]
     list_filter = ["category", "area", "ethnic_minority_area", "in_target_population", "is_active"]
     search_fields = ["full_name", "id_code", "email"]
     list_export = ["id_code", "full_name", "org_unit", "category", "area", "ethnic_minority_area",

@@ -234,6 +234,8 @@ ACCOUNT_ACTIVATION_CODE_MAX_AGE = env_int("ACCOUNT_ACTIVATION_CODE_MAX_AGE", 14 
 # Behind the deploy/ nginx, the client address is the X-Real-IP header it sets.
 TRUST_X_REAL_IP = env_bool("TRUST_X_REAL_IP", False)
 AXES_CLIENT_IP_CALLABLE = "lms.http.client_ip"
+# an ID code typed as the login name is never stored in plain text by axes (lms.identifiers)
+AXES_USERNAME_CALLABLE = "lms.identifiers.axes_username"
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

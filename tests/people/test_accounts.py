@@ -152,6 +152,27 @@ def test_login_is_locked_after_repeated_failures(client, settings):
     assert "_auth_user_id" not in client.session
 
 
+def test_an_id_code_typed_at_login_is_kept_nowhere_in_plain_text(client, rostered, settings):
+    """People log in with their ID code; failed tries were stored as typed by the audit trail and
+    django-axes, tables read by many and kept for years. The lockout still applies to that code."""
+    from axes.models import AccessAttempt
+
+    from lms.models import AuditEvent
+
+    user = make_user("nguyenthihuong.0001", password=PASSWORD)
+    rostered.user = user
+    rostered.save()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("login"), {"username": "079190000001", "password": "wrong"})
+    response = client.post(reverse("login"), {"username": "079190000001", "password": PASSWORD})
+    assert response.status_code == 429
+    stored = [*AccessAttempt.objects.values_list("username", flat=True),
+              *AuditEvent.objects.values_list("subject", flat=True),
+              *(str(details) for details in AuditEvent.objects.values_list("details", flat=True))]
+    assert stored and not any("079190000001" in text for text in stored)
+    assert AuditEvent.objects.filter(action="login.failure", subject="0791******01").exists()
+
+
 def test_password_reset_sends_a_working_link(client):
     make_user("079190000001", password=PASSWORD, email="huong@example.org")
     client.post(reverse("password_reset"), {"email": "huong@example.org"})

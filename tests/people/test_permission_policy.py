@@ -116,3 +116,17 @@ def test_the_learner_form_does_not_say_where_an_id_code_lives(client, province, 
     assert "Xã Đắk Ơ" not in str(response.context["form"].errors)
     assert AuditEvent.objects.filter(action="person.probe", actor=manager).exists()
     assert Profile.objects.filter(id_code="079300000123").count() == 1
+
+
+def test_old_admin_history_labels_lose_their_id_codes(outsider):
+    """History written before identifiers were encrypted read "Name (079300000123)" (migration 0007)."""
+    import importlib
+
+    from django.apps import apps
+    from wagtail.log_actions import log
+    from wagtail.models import ModelLogEntry
+
+    entry = log(instance=outsider, action="wagtail.edit")
+    ModelLogEntry.objects.filter(pk=entry.pk).update(label="Trịnh Thị Ngoài (079300000123)")
+    importlib.import_module("people.migrations.0007_mask_id_codes_in_admin_history").mask(apps, None)
+    assert ModelLogEntry.objects.get(pk=entry.pk).label == "Trịnh Thị Ngoài (0793******23)"
