@@ -130,3 +130,20 @@ def test_old_admin_history_labels_lose_their_id_codes(outsider):
     ModelLogEntry.objects.filter(pk=entry.pk).update(label="Trịnh Thị Ngoài (079300000123)")
     importlib.import_module("people.migrations.0007_mask_id_codes_in_admin_history").mask(apps, None)
     assert ModelLogEntry.objects.get(pk=entry.pk).label == "Trịnh Thị Ngoài (0793******23)"
+
+
+def test_activation_sheets_cover_only_the_manager_s_units_and_are_audited(client, province, outsider):
+    from lms.models import AuditEvent
+    from people.models import AccountActivation
+
+    waiting = make_profile(province["tanan"], "Lê Văn Chờ")
+    manager = make_staff(Role.UNIT_MANAGER, province["tanan"])
+    client.force_login(manager)
+    refused = client.post(reverse("people_activation_sheet"), {"unit": province["dako"].pk})
+    assert refused.status_code == 200 and "slip-code" not in refused.content.decode()
+    assert not AccountActivation.objects.exists()
+    sheet = client.post(reverse("people_activation_sheet"), {"unit": province["tanan"].pk,
+                                                            "include_subunits": "on"}).content.decode()
+    assert waiting.full_name in sheet and outsider.full_name not in sheet
+    assert AccountActivation.objects.filter(profile=waiting, kind="code").count() == 1
+    assert AuditEvent.objects.filter(action="person.export", actor=manager).exists()
