@@ -36,4 +36,5 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(_("Demo content is ready. Logins:")))
         for login, password, role in logins:
             self.stdout.write(f"  {role:<18} {login:<16} {password}")
-        self.stdout.write(_("The department admin sets up an authenticator app (TOTP) at the first login."))
+        self.stdout.write(_("The department admin sets up an authenticator app (TOTP) at the first login, confirmed by a "
+                            "code sent by e-mail: with make run, e-mails are printed in this terminal."))
