@@ -346,7 +346,8 @@ def _activation(secret: str, kind: str, *, lock: bool = False) -> AccountActivat
     """The live activation ``secret`` opens; AccountError (one message for every reason) otherwise."""
     rows = AccountActivation.objects.select_related("profile", "profile__user")
     if lock:
-        rows = rows.select_for_update()
+        # only the activation row: the person's account is an outer join PostgreSQL cannot lock
+        rows = rows.select_for_update(of=("self",))
     found = rows.filter(secret_hash=_secret_hash(secret), kind=kind).first()
     invalid = (_("This activation code is not valid or has expired. Check it, or ask your unit's manager for a "
                  "new one.") if kind == AccountActivation.Kind.CODE else

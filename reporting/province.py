@@ -96,7 +96,7 @@ def _write(model, objects: list, *, with_ids: bool = False) -> None:
         with cursor.cursor.copy(f"COPY {connection.ops.quote_name(table)} ({columns}) FROM STDIN") as copy:
             for obj in objects:
                 for field in stamped:
-                    if getattr(obj, field.attname) is None:
+                    if getattr(obj, field.attname) in (None, ""):  # the blind index defaults to ""
                         field.pre_save(obj, True)
                 copy.write_row([by_name[name].get_db_prep_save(getattr(obj, name), connection)
                                 if name in prepared else getattr(obj, name) for name in names])
