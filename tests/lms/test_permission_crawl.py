@@ -20,6 +20,7 @@ import zipfile
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from lms.audit import record as audit_record
 from people.models import Role
 from people.services import role_assign
 from tests.factories import (
@@ -76,6 +77,7 @@ RULES: list[tuple[str, dict[str, str]]] = [
                                            "app_label": "course_app", "model_name": "course_model"}),
     (r"^admin/tag-autocomplete/", {"app_name": "course_app", "model_name": "course_model"}),
     (r"^admin/roster/", {"pk": "roster"}),
+    (r"^admin/audit-trail/", {"pk": "audit_event"}),
     (r"^admin/videos/", {"pk": "video"}),
     (r"^admin/assessments/bank/", {"pk": "category"}),
     (r"^admin/assessments/quiz-results/", {"pk": "quiz"}),
@@ -171,6 +173,11 @@ def world(province, django_capture_on_commit_callbacks, settings, tmp_path):
     from assessments import services as assessment_services
     attempt = assessment_services.attempt_start(user=canary, quiz=quiz)
     certificate = Certificate.objects.filter(learner=canary).first()
+    from lms.models import AuditEvent
+
+    audit_record(action="person.view", actor=canary, subject=profile.full_name, subject_id=str(profile.pk),
+                 unit_path=there.path)
+    audit_event = AuditEvent.objects.filter(actor=canary).first()
 
     visitors = {
         "manager": make_staff(Role.UNIT_MANAGER, here, username="tanan.manager"),
@@ -193,7 +200,7 @@ def world(province, django_capture_on_commit_callbacks, settings, tmp_path):
         "contest_slug": contest.slug, "class": training_class.pk, "session": session.pk,
         "enrollment": enrollment.pk, "certificate": getattr(certificate, "pk", 1),
         "certificate_code": getattr(certificate, "code", "none"), "attempt": getattr(attempt, "pk", 1),
-        "survey": survey.pk, "image": image.pk, "document": document.pk, "filter_spec": "original",
+        "survey": survey.pk, "audit_event": audit_event.pk, "image": image.pk, "document": document.pk, "filter_spec": "original",
         "report_table": "units", "report_export": 1, "uuid": "00000000-0000-0000-0000-000000000001",
         "none": 999999, "none_word": "none", "one": 1, "earliest": "earliest", "latest": "latest", "json": "json",
     }
@@ -307,3 +314,22 @@ def test_no_role_reads_another_unit_s_person_anywhere(client, world, role):
             leaks.append(f"{address} ({response.status_code}): {', '.join(found)}")
     assert leaks == [], "\n".join(leaks)
     assert errors == [], "\n".join(errors)
+
+
+def test_the_crawler_sees_a_leak_when_there_is_one(client, world):
+    """The control: the crawl covers the whole URLconf, and the canaries are found where they belong
+    (the person's own profile page, the department admin's edit form), so an empty leak list means
+    something."""
+    from django.contrib.auth import get_user_model
+
+    from tests.factories import login_verified, make_staff
+
+    addresses, _unclassified = _addresses(world)
+    assert len(addresses) > 450
+    client.force_login(get_user_model().objects.get(username=CANARY_USERNAME))
+    own = _text(client.get("/accounts/profile/"))
+    assert CANARY_NAME in own and CANARY_ID_CODE in own
+    profile = world["snippets"]["profile"]
+    login_verified(client, make_staff(Role.DEPARTMENT_ADMIN, profile.org_unit))
+    edit = _text(client.get(f"/admin/snippets/people/profile/edit/{profile.pk}/"))
+    assert CANARY_ID_CODE in edit and "1933-03-21" in edit
