@@ -191,10 +191,16 @@ class ScopedViewSet(SnippetViewSet):
     def permission_policy(self):
         return self.scoped_policy
 
+    # The chooser of a form may list by other roles than the model's admin (a trainer picks the unit of a
+    # question bank among the units they train in, without managing those units): its own options.
+    chooser_policy_options: dict | None = None
+
     @property
     def chooser_viewset_class(self):
-        return type(f"{self.model.__name__}ChooserViewSet", (ScopedChooserViewSet,),
-                    {"scoped_policy": self.scoped_policy})
+        policy = self.scoped_policy
+        if self.chooser_policy_options is not None:
+            policy = ScopedPermissionPolicy(self.model, unit_field=self.unit_field, **self.chooser_policy_options)
+        return type(f"{self.model.__name__}ChooserViewSet", (ScopedChooserViewSet,), {"scoped_policy": policy})
 
     def get_queryset(self, request):
         return self.scoped_policy.instances_user_has_any_permission_for(request.user, ANY_ACCESS)

@@ -16,7 +16,7 @@ from lms.admin_export import SafeExportIndexView
 
 from . import admin_activation, admin_second_factor, admin_views
 from .admin_forms import OrgUnitForm, ScopedProfileForm, ScopedRoleAssignmentForm
-from .models import OrgUnit, Profile, RoleAssignment
+from .models import OrgUnit, Profile, Role, RoleAssignment
 from .permissions import ScopedDeleteBulkAction, ScopedViewSet
 from .selectors import is_department_admin
 
@@ -24,6 +24,8 @@ from .selectors import is_department_admin
 class OrgUnitViewSet(ScopedViewSet):
     model = OrgUnit
     unit_field = ""
+    # Any role picks among the units it holds (a trainer authoring a quiz); forms still validate the choice.
+    chooser_policy_options = {"roles": tuple(Role.values), "require_model_permission": False}
     icon = "site"
     menu_label = _("Org units")
     menu_order = 210

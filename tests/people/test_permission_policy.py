@@ -147,3 +147,22 @@ def test_activation_sheets_cover_only_the_manager_s_units_and_are_audited(client
     assert waiting.full_name in sheet and outsider.full_name not in sheet
     assert AccountActivation.objects.filter(profile=waiting, kind="code").count() == 1
     assert AuditEvent.objects.filter(action="person.export", actor=manager).exists()
+
+
+def test_a_trainer_picks_the_units_they_train_in_and_authors_a_question_bank(client, province):
+    """Issue 15, item 1: the unit picker of a question bank was empty for a trainer ("you have not
+    created any org unit"), so trainers could author nothing."""
+    from assessments.models import QuestionCategory
+
+    trainer = make_staff(Role.TRAINER, province["tanan"])
+    client.force_login(trainer)
+    units = client.get(reverse("wagtailsnippetchoosers_people_orgunit:choose")).json()["html"]
+    assert "Xã Tân An" in units and "Xã Đắk Ơ" not in units
+    response = client.post(reverse("wagtailsnippets_assessments_questioncategory:add"), {
+        "name": "Pháp luật về hòa giải", "org_unit": province["tanan"].pk, "description": ""})
+    assert response.status_code == 302
+    assert QuestionCategory.objects.filter(name="Pháp luật về hòa giải", org_unit=province["tanan"]).exists()
+    # a unit the trainer does not train in is refused by the form, whatever the chooser showed
+    client.post(reverse("wagtailsnippets_assessments_questioncategory:add"), {
+        "name": "Ngoài phạm vi", "org_unit": province["dako"].pk, "description": ""})
+    assert not QuestionCategory.objects.filter(name="Ngoài phạm vi").exists()
