@@ -123,7 +123,7 @@ class NotEligible(AssessmentError):
 
 class TooManyRequests(AssessmentError):
     status = 429
-    default_message = _("Too many entries from this connection. Wait a few minutes and try again.")
+    default_message = _("Too many entries from this connection. Try again in an hour.")
     default_code = "throttled"
 
 
