@@ -112,6 +112,9 @@ def untrained(request):
     label = _node_label(request, unit)
     rows = people(user=request.user, period=period, unit_code=unit, trained=False)
     page = Paginator(rows, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
+    # the list shows people's ID codes: seeing it is a view of personal data (Decree 13/2023)
+    audit.record(action=AuditAction.PERSON_VIEW, request=request, subject=str(label),
+                 details={"list": "untrained", "page": page.number, "people": len(page.object_list)})
     return render(request, "reporting/untrained.html", {
         "label": label, "period": period, "unit": unit or "", "page": page, "query": _query(period, unit),
         "people": [exports.people_values(row, trained=False) for row in page.object_list],

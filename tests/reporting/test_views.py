@@ -83,6 +83,9 @@ def test_the_untrained_list_is_paged_and_exported_as_csv_with_diacritics(client,
     assert len(first.context["people"]) == 50
     second = client.get(reverse("reporting:untrained"), {"period": "2026", "page": 2})
     assert len(second.context["people"]) == 6
+    from lms.models import AuditEvent  # seeing the list (ID codes) is a view of personal data
+
+    assert AuditEvent.objects.filter(action="person.view", actor=world.dako_manager).count() == 2
     response = client.get(reverse("reporting:csv", args=["untrained"]), {"period": "2026"})
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     body = b"".join(response.streaming_content)
