@@ -47,6 +47,8 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAIL_SITE_NAME = env("SITE_NAME", "Nền tảng bồi dưỡng PBGDPL")
+# Slugs are ASCII (ky-nang-so, not k%E1%BB%B9-n%C4%83ng-s%E1%BB%91): the admin transliterates as the title is typed
+WAGTAIL_ALLOW_UNICODE_SLUGS = False
 
 INSTALLED_APPS = [
     "lms",

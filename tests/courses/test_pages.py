@@ -211,3 +211,18 @@ def test_course_actions_and_lesson_scripts_hooks(client, small_course):
     assert '<p id="hook-actions">Chuyển đổi số trong công tác PBGDPL</p>' in course_html
     assert f'<script id="hook-scripts" data-lesson="{lessons[0].pk}"></script>' in lesson_html
     assert "hook-scripts" not in course_html and "hook-actions" not in lesson_html
+
+
+@pytest.mark.django_db
+def test_vietnamese_titles_give_ascii_slugs():
+    """Issue 15, item 4: new pages got accented slugs (k%E1%BB%B9-n%C4%83ng); Wagtail's own ASCII slug
+    would drop "đ" (chuyen-oi-so)."""
+    from tests.factories import make_catalog, make_course, make_lesson, make_module
+
+    # (the factories give explicit slugs; an author leaves the field to Wagtail: slug="")
+    course = make_course(make_catalog(), title="Kỹ năng chuyển đổi số cho hòa giải viên", slug="")
+    assert course.slug == "ky-nang-chuyen-doi-so-cho-hoa-giai-vien"
+    module = make_module(course, title="Đường dây nóng", slug="")
+    assert make_lesson(module, title="Bài 1: Đắk Ơ", slug="").slug == "bai-1-dak-o"
+    assert module.slug == "duong-day-nong"
+    assert make_module(course, title="Đường dây nóng", slug="").slug == "duong-day-nong-2"  # siblings unique
