@@ -42,6 +42,8 @@ class OrgUnit(MP_Node):
         """The name indented by depth, for flat listings of the tree."""
         return "\u2014 " * (self.depth - 1) + self.name
 
+    tree_label.fget.short_description = _("Name")  # the admin list's first column (a link to the unit)
+
 
 class Category(models.TextChoices):
     """Learner categories named by the plan (see the glossary)."""

@@ -30,7 +30,8 @@ class OrgUnitViewSet(ScopedViewSet):
     menu_label = _("Org units")
     menu_order = 210
     add_to_admin_menu = True
-    list_display = [Column("tree_label", label=_("Name")), "code", "level_name", "is_active"]
+    # the first column, a string, is Wagtail's title column: each row links to the unit's form
+    list_display = ["tree_label", "code", "level_name", "is_active"]
     search_fields = ["name", "code"]
     ordering = ["path"]
     edit_handler = ObjectList([

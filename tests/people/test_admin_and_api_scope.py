@@ -105,3 +105,15 @@ def test_department_admin_sees_everyone(client, province, people):
     session.save()
     rows = client.get("/api/v1/people/profiles/").json()["results"]
     assert {row["full_name"] for row in rows} == {"Đặng Văn Ước", "Nguyễn Thị Hường"}
+
+
+def test_org_unit_rows_link_to_their_form(client, province):
+    """Issue 15, item 6: the list's rows were not links; editing a unit needed a typed address."""
+    from tests.factories import login_verified
+
+    admin = make_staff(Role.DEPARTMENT_ADMIN, province["province"])
+    login_verified(client, admin)
+    html = client.get(reverse("wagtailsnippets_people_orgunit:list")).content.decode()
+    edit = reverse("wagtailsnippets_people_orgunit:edit", args=[province["dako"].pk])
+    assert f'href="{edit}"' in html
+    assert client.get(edit).status_code == 200
