@@ -12,6 +12,7 @@ import datetime as dt
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,10 +21,6 @@ from lms import audit
 from . import services
 from .forms import ActivationSheetForm
 from .selectors import managed_paths, visible_org_units
-
-
-def _format_code(code: str) -> str:
-    return f"{code[:5]}-{code[5:]}"
 
 
 def activation_sheet(request):
@@ -38,8 +35,8 @@ def activation_sheet(request):
             "unit": unit.name}, unit_path=unit.path, details={"people": len(issued)})
         expires = timezone.localtime() + dt.timedelta(seconds=settings.ACCOUNT_ACTIVATION_CODE_MAX_AGE)
         return render(request, "people/admin/activation_sheet_print.html", {
-            "unit": unit, "expires": expires, "claim_url": settings.SITE_URL + "/accounts/claim/",
-            "slips": [{"name": profile.full_name, "unit": profile.org_unit.name, "code": _format_code(code)}
-                      for profile, code in issued],
+            "unit": unit, "expires": expires, "claim_url": settings.SITE_URL + reverse("people:claim"),
+            "slips": [{"name": profile.full_name, "unit": profile.org_unit.name,
+                       "code": services.printed_code(code)} for profile, code in issued],
         })
     return render(request, "people/admin/activation_sheet.html", {"form": form})

@@ -115,6 +115,18 @@ def can_view_profile(user, profile: Profile) -> bool:
     return own or can_manage_unit(user, profile.org_unit)
 
 
+def staff_with_second_factor(user):
+    """Users holding a role in ``user``'s subtrees, each with ``has_2fa`` (a confirmed authenticator),
+    by name: the department admin's list of second factors."""
+    from django.contrib.auth import get_user_model
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    roles = scope_queryset(RoleAssignment.objects.all(), user)
+    return (get_user_model().objects.filter(pk__in=roles.values("user_id"))
+            .annotate(has_2fa=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)))
+            .order_by("last_name", "first_name", "username"))
+
+
 def profile_of(user) -> Profile | None:
     if not getattr(user, "is_authenticated", False):
         return None

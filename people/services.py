@@ -270,6 +270,11 @@ def _secret_hash(secret: str) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), secret.encode(), hashlib.sha256).hexdigest()
 
 
+def printed_code(code: str) -> str:
+    """A code as printed for people to type: ``7KQ2MXW9PD`` -> ``7KQ2M-XW9PD``."""
+    return f"{code[:5]}-{code[5:]}"
+
+
 def normalise_activation_code(text: str) -> str:
     """An activation code as typed (spaces, dashes, lower case, O for 0) in its printed form's letters."""
     return "".join(ch for ch in text.upper() if ch.isalnum()).translate(CODE_READING)
